@@ -1,0 +1,140 @@
+"""The typed site model: what the content stage reads and the templates see.
+
+Stages pass these frozen dataclasses along; nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum
+
+from sitegen.registry import County, Municipality
+
+
+class Status(str, Enum):
+    """Follow-up status of one plan item, as a revisit records it."""
+
+    DONE = "done"
+    IN_PROGRESS = "in_progress"
+    NOT_STARTED = "not_started"
+    DROPPED = "dropped"
+
+    @property
+    def label(self) -> str:
+        return _STATUS_LABELS[self]
+
+
+_STATUS_LABELS = {
+    Status.DONE: "Genomförd",
+    Status.IN_PROGRESS: "Pågår",
+    Status.NOT_STARTED: "Ej påbörjad",
+    Status.DROPPED: "Struken",
+}
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    slug: str
+    description: str = ""
+    synonyms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a value was written: for `path:line` messages and for editors."""
+
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    id: str
+    """Stable id within its post: given in the frontmatter, else the 1-based position."""
+    text: str
+    themes: tuple[Theme, ...]
+    source: Source
+
+
+@dataclass(frozen=True)
+class NationalInput:
+    text: str
+    themes: tuple[Theme, ...]
+    source: Source
+
+
+@dataclass(frozen=True)
+class ItemFollowUp:
+    item_id: str
+    status: Status
+    note: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A revisit's account of an earlier post's plan."""
+
+    of: str
+    """Slug of the earlier post."""
+    items: tuple[ItemFollowUp, ...]
+    source: Source
+
+
+@dataclass(frozen=True)
+class Post:
+    slug: str
+    title: str
+    date: dt.date | None
+    category: str
+    municipalities: tuple[Municipality, ...]
+    themes: tuple[Theme, ...]
+    body_html: str
+    summary: str
+    authors: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    draft: bool = False
+    plan: tuple[PlanItem, ...] = ()
+    national_input: tuple[NationalInput, ...] = ()
+    followup: FollowUp | None = None
+    source: Source = field(default_factory=lambda: Source("", 0))
+    toc: tuple[tuple[str, str], ...] = ()
+    """(anchor, heading text) of the body's second-level headings."""
+
+    @property
+    def url(self) -> str:
+        return f"/{self.category}/{self.slug}/"
+
+    @property
+    def is_visit(self) -> bool:
+        return bool(self.municipalities)
+
+    @property
+    def counties(self) -> tuple[County, ...]:
+        seen: dict[str, County] = {}
+        for m in self.municipalities:
+            seen.setdefault(m.county.code, m.county)
+        return tuple(seen.values())
+
+    @property
+    def year(self) -> int | None:
+        return self.date.year if self.date else None
+
+
+@dataclass(frozen=True)
+class Page:
+    """A plain page from content/pages/: om bloggen, tillgänglighetsredogörelse."""
+
+    slug: str
+    title: str
+    body_html: str
+    summary: str
+    source: Source
+    order: int = 0
+    """Place in the footer navigation (lower first)."""
+
+    @property
+    def url(self) -> str:
+        return f"/{self.slug}/"
