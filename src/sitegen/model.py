@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from sitegen.registry import County, Municipality
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """Follow-up status of one plan item, as a revisit records it."""
 
     DONE = "done"

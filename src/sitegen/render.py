@@ -1,0 +1,373 @@
+"""Render the site model to files: every page of the page map, feeds, sitemap, aliases.
+
+Pure: takes the Site, the layouts folder and the hashed assets, returns path → bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import posixpath
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+import jinja2
+
+from sitegen.errors import Problem
+from sitegen.model import Post, Theme
+from sitegen.registry import County, Municipality
+from sitegen.site import InputEntry, PlanEntry, Site, chronological
+from sitegen.slugs import swedish_key
+
+T = TypeVar("T")
+
+MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+          "september", "oktober", "november", "december")
+FEED_ENTRIES = 20
+AGGREGATE_PER_PAGE_FACTOR = 5
+"""Plan and input lists show per_page × this many items a page: they are one-liners."""
+
+
+@dataclass(frozen=True)
+class Asset:
+    source: str
+    """Name under assets/, e.g. style.css."""
+    url: str
+    """Content-hashed URL, e.g. /assets/style.3f2a9c1b7e.css."""
+    data: bytes
+
+
+def hash_assets(folder: Path) -> dict[str, Asset]:
+    assets: dict[str, Asset] = {}
+    if not folder.is_dir():
+        return assets
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        name = path.relative_to(folder).as_posix()
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()[:10]
+        stem, dot, ext = name.rpartition(".")
+        hashed = f"{stem}.{digest}.{ext}" if dot else f"{name}.{digest}"
+        assets[name] = Asset(name, f"/assets/{hashed}", data)
+    return assets
+
+
+@dataclass(frozen=True)
+class Pager(Generic[T]):
+    """One page of a paginated list."""
+
+    items: Sequence[T]
+    number: int
+    count: int
+    base: str
+
+    def url(self, number: int) -> str:
+        return self.base if number == 1 else f"{self.base}sida/{number}/"
+
+    @property
+    def prev_url(self) -> str | None:
+        return self.url(self.number - 1) if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self.url(self.number + 1) if self.number < self.count else None
+
+
+def paginate(items: Sequence[T], per_page: int, base: str) -> Iterator[Pager[T]]:
+    count = max(1, math.ceil(len(items) / per_page))
+    for number in range(1, count + 1):
+        yield Pager(items[(number - 1) * per_page: number * per_page], number, count, base)
+
+
+def swedish_date(date: dt.date | None) -> str:
+    if date is None:
+        return "Datum saknas"
+    return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
+
+
+@dataclass(frozen=True)
+class Crumb:
+    title: str
+    url: str
+
+
+class Renderer:
+    """Holds the Jinja environment and the site; one method per kind of page."""
+
+    def __init__(self, site: Site, layouts: Path, assets: dict[str, Asset]) -> None:
+        self.site = site
+        self.assets = assets
+        self.files: dict[str, bytes] = {}
+        self.problems: list[Problem] = []
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(layouts),
+            autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        config = site.config
+        self.env.globals.update(
+            site=site,
+            config=config,
+            asset=self.asset_url,
+            absolute=lambda url: config.base_url + url,
+            date=swedish_date,
+            category_label=lambda slug: config.categories.get(slug, slug),
+            municipality_url=lambda m: f"/kommun/{m.slug}/",
+            county_url=lambda c: f"/lan/{c.slug}/",
+            theme_url=lambda t: f"/tema/{t.slug}/",
+        )
+
+    def asset_url(self, name: str) -> str:
+        asset = self.assets.get(name)
+        if asset is None:
+            raise jinja2.TemplateRuntimeError(f"assets/{name} saknas")
+        return asset.url
+
+    # -------------------------------------------------------------- writing
+
+    def emit(self, url: str, template: str, **context: Any) -> None:
+        """Render `template` to the file that serves `url`."""
+        path = url.lstrip("/")
+        if not path or path.endswith("/"):
+            path += "index.html"
+        try:
+            text = self.env.get_template(template).render(url=url, **context)
+        except jinja2.TemplateError as exc:
+            self.problems.append(_template_problem(exc, template))
+            return
+        self.files[path] = text.encode("utf-8")
+
+    def render_all(self) -> dict[str, bytes]:
+        for asset in self.assets.values():
+            self.files[asset.url.lstrip("/")] = asset.data
+        self.home()
+        self.posts()
+        self.pages()
+        self.municipalities()
+        self.counties()
+        self.themes()
+        self.archive()
+        self.aggregates()
+        self.feeds()
+        self.emit("/404.html", "404.html", title="Sidan finns inte", crumbs=[])
+        self.aliases()
+        self.sitemap()
+        self.files["robots.txt"] = (f"User-agent: *\nAllow: /\n\n"
+                                    f"Sitemap: {self.site.config.base_url}/sitemap.xml\n"
+                                    ).encode()
+        return dict(sorted(self.files.items()))
+
+    # -------------------------------------------------------------- pages
+
+    def home(self) -> None:
+        site = self.site
+        visits = [p for p in site.posts if p.is_visit][: site.config.home_count]
+        self.emit("/", "home.html", title=site.config.title, crumbs=[], latest=visits,
+                  municipality_count=len(site.by_municipality),
+                  visit_count=sum(p.is_visit for p in site.posts))
+
+    def posts(self) -> None:
+        posts = self.site.posts
+        for index, post in enumerate(posts):
+            newer = posts[index - 1] if index > 0 else None
+            older = posts[index + 1] if index + 1 < len(posts) else None
+            followup_of = None
+            if post.followup:
+                followup_of = next(p for p in posts if p.slug == post.followup.of)
+            crumbs = [Crumb(self.site.config.categories[post.category], f"/{post.category}/")]
+            if post.municipalities:
+                m = post.municipalities[0]
+                crumbs = [Crumb("Kommuner", "/kommun/"), Crumb(m.name, f"/kommun/{m.slug}/")]
+            self.emit(post.url, "post.html", title=post.title, post=post, newer=newer,
+                      older=older, plan=self.site.plan_entries([post]),
+                      followup_of=followup_of,
+                      followup_plan=self.site.plan_entries([followup_of]) if followup_of else [],
+                      revisits=self.site.followed_up_by.get(post.slug, ()), crumbs=crumbs,
+                      description=post.summary)
+        by_category: dict[str, list[Post]] = {}
+        for post in posts:
+            by_category.setdefault(post.category, []).append(post)
+        for category, members in sorted(by_category.items()):
+            label = self.site.config.categories[category]
+            self.paginated(f"/{category}/", "list.html", members, title=label,
+                           crumbs=[], intro="")
+
+    def pages(self) -> None:
+        for page in self.site.pages:
+            self.emit(page.url, "page.html", title=page.title, page=page,
+                      description=page.summary, crumbs=[])
+
+    def paginated(self, base: str, template: str, items: Sequence[Any],
+                  per_page: int | None = None, **context: Any) -> None:
+        for pager in paginate(items, per_page or self.site.config.per_page, base):
+            title = context["title"]
+            if pager.number > 1:
+                context = {**context, "title": f"{title} – sida {pager.number}"}
+            self.emit(pager.url(pager.number), template, pager=pager, **context)
+            context["title"] = title
+
+    def municipalities(self) -> None:
+        site = self.site
+        self.emit("/kommun/", "municipalities.html", title="Kommuner",
+                  crumbs=[], by_county=site.by_county, counts={
+                      m: len(ps) for m, ps in site.by_municipality.items()})
+        for municipality, posts in site.by_municipality.items():
+            self.paginated(
+                f"/kommun/{municipality.slug}/", "municipality.html", posts,
+                title=municipality.name, municipality=municipality,
+                plan=site.plan_entries(p for p in posts),
+                inputs=site.input_entries(posts),
+                crumbs=[Crumb("Kommuner", "/kommun/"),
+                        Crumb(municipality.county.name, f"/lan/{municipality.county.slug}/")],
+                feed=f"/kommun/{municipality.slug}/atom.xml",
+                description=f"Kommunbesök i {municipality.name}: besök, plan för handling "
+                            "och medskick till nationell nivå.")
+
+    def counties(self) -> None:
+        site = self.site
+        self.emit("/lan/", "counties.html", title="Län", crumbs=[], by_county=site.by_county,
+                  counts={c: sum(len(site.by_municipality[m]) for m in ms)
+                          for c, ms in site.by_county.items()})
+        for county, municipalities in site.by_county.items():
+            self.emit(f"/lan/{county.slug}/", "county.html", title=county.name, county=county,
+                      municipalities=[(m, site.by_municipality[m]) for m in municipalities],
+                      crumbs=[Crumb("Län", "/lan/")],
+                      description=f"Kommunbesök i {county.name}.")
+
+    def themes(self) -> None:
+        site = self.site
+        self.emit("/tema/", "themes.html", title="Teman", crumbs=[], themes=site.themes,
+                  counts={t: len(site.by_theme.get(t, ())) for t in site.themes})
+        for theme in site.themes:
+            posts = site.by_theme.get(theme, ())
+            self.paginated(
+                f"/tema/{theme.slug}/", "theme.html", posts, title=theme.name, theme=theme,
+                plan=[e for e in site.plan_entries(site.posts) if theme in e.item.themes],
+                inputs=[e for e in site.input_entries(site.posts) if theme in e.item.themes],
+                crumbs=[Crumb("Teman", "/tema/")], feed=f"/tema/{theme.slug}/atom.xml",
+                description=theme.description or f"Inlägg om {theme.name}.")
+
+    def archive(self) -> None:
+        site = self.site
+        self.paginated("/arkiv/", "archive.html", site.posts,
+                       per_page=site.config.per_page * AGGREGATE_PER_PAGE_FACTOR,
+                       title="Arkiv", crumbs=[], group=_month_group,
+                       description="Alla inlägg efter år och månad, utan kommentarer.")
+
+    def aggregates(self) -> None:
+        site = self.site
+        per_page = site.config.per_page * AGGREGATE_PER_PAGE_FACTOR
+        plan = _by_theme(site.plan_entries(site.posts))
+        self.paginated("/handlingsplaner/", "plans.html", plan, per_page=per_page,
+                       title="Handlingsplaner", crumbs=[],
+                       description="Alla kommuners planer för handling, med status, per tema.")
+        inputs = _by_theme(site.input_entries(site.posts))
+        self.paginated("/medskick/", "inputs.html", inputs, per_page=per_page,
+                       title="Medskick till nationell nivå", crumbs=[],
+                       description="Alla kommuners medskick till nationell nivå, per tema.")
+
+    def feeds(self) -> None:
+        site = self.site
+        self.feed("/atom.xml", site.config.title, "/", site.posts)
+        for municipality, posts in site.by_municipality.items():
+            self.feed(f"/kommun/{municipality.slug}/atom.xml",
+                      f"{municipality.name} – {site.config.title}",
+                      f"/kommun/{municipality.slug}/", sorted_newest(posts))
+        for theme, posts in site.by_theme.items():
+            self.feed(f"/tema/{theme.slug}/atom.xml", f"{theme.name} – {site.config.title}",
+                      f"/tema/{theme.slug}/", posts)
+
+    def feed(self, url: str, title: str, alternate: str, posts: Sequence[Post]) -> None:
+        entries = posts[:FEED_ENTRIES]
+        archive = self.site.config.archive_date
+        updated = max((p.date or archive for p in entries), default=archive)
+        self.emit(url, "atom.xml", title=title, alternate=alternate, entries=entries,
+                  updated=updated, archive_date=archive)
+
+    def aliases(self) -> None:
+        for post in self.site.posts:
+            for alias in post.aliases:
+                if "?" in alias:
+                    continue  # query URLs (/?p=12) are served by the redirect map below
+                self.emit(alias, "redirect.html", title=post.title, target=post.url, crumbs=[])
+        query = {a: p.url for p in self.site.posts for a in p.aliases if "?" in a}
+        if query:
+            self.files["assets/redirects.json"] = _json(query)
+
+    def sitemap(self) -> None:
+        urls = sorted(
+            "/" + path.removesuffix("index.html") for path in self.files
+            if path.endswith(".html") and path != "404.html" and not path.startswith("assets/")
+            and not self._is_alias(path)
+        )
+        lastmod = {p.url: p.date for p in self.site.posts if p.date}
+        self.emit("/sitemap.xml", "sitemap.xml", urls=urls, lastmod=lastmod)
+
+    def _is_alias(self, path: str) -> bool:
+        url = "/" + path.removesuffix("index.html")
+        return any(url in p.aliases or "/" + path in p.aliases for p in self.site.posts)
+
+
+def sorted_newest(posts: Iterable[Post]) -> list[Post]:
+    chrono = chronological(posts)
+    dated = [p for p in chrono if p.date]
+    return list(reversed(dated)) + [p for p in chrono if not p.date]
+
+
+def _month_group(post: Post) -> str:
+    if post.date is None:
+        return "Datum saknas"
+    return f"{MONTHS[post.date.month - 1].capitalize()} {post.date.year}"
+
+
+@dataclass(frozen=True)
+class Grouped(Generic[T]):
+    group: str
+    """Theme name, or "Utan tema"."""
+    group_url: str | None
+    entry: T
+
+
+def _by_theme(entries: list[PlanEntry] | list[InputEntry]) -> list[Grouped[Any]]:
+    grouped: list[tuple[tuple[Any, ...], Grouped[Any]]] = []
+    for entry in entries:
+        themes: tuple[Theme | None, ...] = entry.item.themes or (None,)
+        for theme in themes:
+            municipality = entry.post.municipalities[0].name if entry.post.municipalities else ""
+            key = (1 if theme is None else 0, swedish_key(theme.name if theme else ""),
+                   swedish_key(municipality), entry.post.slug, entry.item.source.line)
+            grouped.append((key, Grouped(theme.name if theme else "Utan tema",
+                                         f"/tema/{theme.slug}/" if theme else None, entry)))
+    return [g for _, g in sorted(grouped, key=lambda kv: kv[0])]
+
+
+def _json(mapping: dict[str, str]) -> bytes:
+    import json
+    return json.dumps(mapping, ensure_ascii=False, sort_keys=True, indent=1).encode()
+
+
+def _template_problem(exc: jinja2.TemplateError, template: str) -> Problem:
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        name = exc.filename or exc.name or template
+        return Problem(f"layouts/{posixpath.basename(name)}", exc.lineno or 0,
+                       f"mallfel: {exc.message}")
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return Problem(f"layouts/{template}", 0, f"mallen saknas: {exc.name}")
+    return Problem(f"layouts/{template}", 0, f"mallfel: {exc}")
+
+
+def render_site(site: Site, layouts: Path, assets: dict[str, Asset],
+                ) -> tuple[dict[str, bytes], list[Problem]]:
+    renderer = Renderer(site, layouts, assets)
+    files = renderer.render_all()
+    # Several pages fail the same way when one template is broken: report it once.
+    problems = sorted(set(renderer.problems))
+    return files, problems
+
+
+__all__ = ["Asset", "Callable", "County", "Municipality", "hash_assets", "render_site"]

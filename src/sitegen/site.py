@@ -1,0 +1,203 @@
+"""The site model: posts, pages and registers joined into taxonomies, follow-ups and
+aggregates. Pure: takes validated content, returns a Site or problems."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sitegen.config import SiteConfig
+from sitegen.errors import Problem, did_you_mean
+from sitegen.model import ItemFollowUp, NationalInput, Page, PlanItem, Post, Theme
+from sitegen.registry import County, Municipality
+from sitegen.slugs import swedish_key
+
+# First URL segments the site itself uses; a post category or a page may not take them.
+RESERVED = frozenset({"kommun", "lan", "tema", "arkiv", "handlingsplaner", "medskick", "sok",
+                      "assets", "pagefind", "sida", "atom.xml", "sitemap.xml", "robots.txt",
+                      "404.html"})
+
+
+@dataclass(frozen=True)
+class Status:
+    """The latest follow-up of one plan item, and the revisit that gave it."""
+
+    followup: ItemFollowUp
+    by: Post
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    item: PlanItem
+    post: Post
+    status: Status | None
+
+
+@dataclass(frozen=True)
+class InputEntry:
+    item: NationalInput
+    post: Post
+
+
+@dataclass(frozen=True)
+class TermGroup:
+    """A municipality, county or theme with the posts filed under it."""
+
+    slug: str
+    name: str
+    posts: tuple[Post, ...]
+
+
+@dataclass
+class Site:
+    config: SiteConfig
+    posts: tuple[Post, ...]
+    """Newest first; undated posts last, by title."""
+    pages: tuple[Page, ...]
+    themes: tuple[Theme, ...]
+    statuses: dict[tuple[str, str], Status]
+    """(post slug, plan item id) → latest follow-up status."""
+    by_municipality: dict[Municipality, tuple[Post, ...]] = field(default_factory=dict)
+    by_county: dict[County, tuple[Municipality, ...]] = field(default_factory=dict)
+    by_theme: dict[Theme, tuple[Post, ...]] = field(default_factory=dict)
+    followed_up_by: dict[str, tuple[Post, ...]] = field(default_factory=dict)
+    """Slug of a post → the revisits that follow it up."""
+
+    def plan_entries(self, posts: Iterable[Post]) -> list[PlanEntry]:
+        return [PlanEntry(item, post, self.statuses.get((post.slug, item.id)))
+                for post in posts for item in post.plan]
+
+    def input_entries(self, posts: Iterable[Post]) -> list[InputEntry]:
+        return [InputEntry(item, post) for post in posts for item in post.national_input]
+
+
+def post_order(post: Post) -> tuple[int, int, tuple[tuple[int, ...], str], str]:
+    """Newest first, undated last; ties broken by title then slug, so order is total."""
+    ordinal = post.date.toordinal() if post.date else 0
+    return (0 if post.date else 1, -ordinal, swedish_key(post.title), post.slug)
+
+
+def chronological(posts: Iterable[Post]) -> tuple[Post, ...]:
+    """Oldest first, undated last (a municipality's visits in the order they happened)."""
+    dated = sorted((p for p in posts if p.date), key=lambda p: (p.date or dt.date.min, p.slug))
+    return tuple(dated) + tuple(sorted((p for p in posts if not p.date), key=post_order))
+
+
+def build_site(config: SiteConfig, posts: list[Post], pages: list[Page],
+               themes: tuple[Theme, ...]) -> Site | list[Problem]:
+    problems: list[Problem] = []
+    ordered = tuple(sorted(posts, key=post_order))
+    by_slug = {p.slug: p for p in ordered}
+    problems += _check_urls(ordered, pages)
+    statuses, followed = _resolve_followups(ordered, by_slug, problems)
+    if problems:
+        return problems
+    by_municipality: dict[Municipality, list[Post]] = defaultdict(list)
+    by_theme: dict[Theme, list[Post]] = defaultdict(list)
+    for post in ordered:
+        for municipality in post.municipalities:
+            by_municipality[municipality].append(post)
+        for theme in post.themes:
+            by_theme[theme].append(post)
+    by_county: dict[County, list[Municipality]] = defaultdict(list)
+    for municipality in sorted(by_municipality, key=lambda m: swedish_key(m.name)):
+        by_county[municipality.county].append(municipality)
+    return Site(
+        config=config,
+        posts=ordered,
+        pages=tuple(sorted(pages, key=lambda p: (p.order, swedish_key(p.title)))),
+        themes=tuple(sorted(themes, key=lambda t: swedish_key(t.name))),
+        statuses=statuses,
+        by_municipality={m: chronological(ps) for m, ps in
+                         sorted(by_municipality.items(), key=lambda kv: swedish_key(kv[0].name))},
+        by_county={c: tuple(ms) for c, ms in
+                   sorted(by_county.items(), key=lambda kv: swedish_key(kv[0].name))},
+        by_theme={t: tuple(ps) for t, ps in by_theme.items()},
+        followed_up_by={slug: chronological(ps) for slug, ps in followed.items()},
+    )
+
+
+def _check_urls(posts: tuple[Post, ...], pages: list[Page]) -> list[Problem]:
+    """Two things on one URL is an error, wherever they come from."""
+    problems = []
+    owners: dict[str, str] = {}
+
+    def claim(url: str, owner: str, path: str, line: int) -> None:
+        if url in owners:
+            problems.append(Problem(path, line, f"adressen {url} används redan av "
+                                                f"{owners[url]}"))
+        else:
+            owners[url] = owner
+
+    for page in pages:
+        if page.slug in RESERVED:
+            problems.append(Problem(page.source.path, 1, f'sidan kan inte heta "{page.slug}": '
+                                                         "adressen används av webbplatsen"))
+        claim(page.url, page.source.path, page.source.path, 1)
+    for post in posts:
+        if post.category in RESERVED:
+            problems.append(Problem(post.source.path, 1, f'kategorin "{post.category}" krockar '
+                                                         "med webbplatsens egna adresser"))
+        claim(post.url, post.source.path, post.source.path, 1)
+    for post in posts:
+        for alias in post.aliases:
+            claim(alias, f"aliaset i {post.source.path}", post.source.path, 1)
+    return problems
+
+
+def _resolve_followups(posts: tuple[Post, ...], by_slug: dict[str, Post],
+                       problems: list[Problem]) -> tuple[dict[tuple[str, str], Status],
+                                                         dict[str, list[Post]]]:
+    statuses: dict[tuple[str, str], Status] = {}
+    followed: dict[str, list[Post]] = defaultdict(list)
+    # Oldest revisit first, so a later revisit's status wins.
+    for post in reversed(posts):
+        followup = post.followup
+        if followup is None:
+            continue
+        earlier = by_slug.get(followup.of)
+        if earlier is None:
+            problems.append(Problem(followup.source.path, followup.source.line,
+                                    f'followup.of pekar på "{followup.of}", som inte finns'
+                                    + did_you_mean(followup.of, by_slug)))
+            continue
+        if earlier is post:
+            problems.append(Problem(followup.source.path, followup.source.line,
+                                    "en post kan inte följa upp sig själv"))
+            continue
+        followed[earlier.slug].append(post)
+        ids = [item.id for item in earlier.plan]
+        for item in followup.items:
+            if item.item_id not in ids:
+                hint = did_you_mean(item.item_id, ids) or (
+                    f" (planen har punkterna {', '.join(ids)})" if ids else " (planen är tom)")
+                problems.append(Problem(item.source.path, item.source.line,
+                                        f'planpunkten "{item.item_id}" finns inte i '
+                                        f'"{earlier.slug}"' + hint))
+                continue
+            statuses[(earlier.slug, item.item_id)] = Status(item, post)
+    problems.extend(_cycles(posts, by_slug))
+    return statuses, followed
+
+
+def _cycles(posts: tuple[Post, ...], by_slug: dict[str, Post]) -> list[Problem]:
+    problems = []
+    reported: set[str] = set()
+    for start in posts:
+        seen: list[str] = []
+        current: Post | None = start
+        while current is not None and current.followup is not None:
+            if current.slug in seen:
+                cycle = seen[seen.index(current.slug):]
+                if not reported.intersection(cycle):
+                    reported.update(cycle)
+                    source = current.followup.source
+                    problems.append(Problem(source.path, source.line,
+                                            "uppföljningarna går i cirkel: "
+                                            + " → ".join([*cycle, current.slug])))
+                break
+            seen.append(current.slug)
+            current = by_slug.get(current.followup.of)
+    return problems
