@@ -54,6 +54,12 @@ def hash_assets(folder: Path) -> dict[str, Asset]:
     return assets
 
 
+class MissingAsset(jinja2.TemplateRuntimeError):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"assets/{name} saknas")
+        self.name = name
+
+
 @dataclass(frozen=True)
 class Pager(Generic[T]):
     """One page of a paginated list."""
@@ -125,7 +131,7 @@ class Renderer:
     def asset_url(self, name: str) -> str:
         asset = self.assets.get(name)
         if asset is None:
-            raise jinja2.TemplateRuntimeError(f"assets/{name} saknas")
+            raise MissingAsset(name)
         return asset.url
 
     # -------------------------------------------------------------- writing
@@ -278,7 +284,8 @@ class Renderer:
             self.feed(f"/kommun/{municipality.slug}/atom.xml",
                       f"{municipality.name} – {site.config.title}",
                       f"/kommun/{municipality.slug}/", sorted_newest(posts))
-        for theme, posts in site.by_theme.items():
+        for theme in site.themes:
+            posts = site.by_theme.get(theme, ())
             self.feed(f"/tema/{theme.slug}/atom.xml", f"{theme.name} – {site.config.title}",
                       f"/tema/{theme.slug}/", posts)
 
@@ -356,6 +363,8 @@ def _template_problem(exc: jinja2.TemplateError, template: str) -> Problem:
         name = exc.filename or exc.name or template
         return Problem(f"layouts/{posixpath.basename(name)}", exc.lineno or 0,
                        f"mallfel: {exc.message}")
+    if isinstance(exc, MissingAsset):
+        return Problem(f"assets/{exc.name}", 0, "filen saknas men används av mallarna")
     if isinstance(exc, jinja2.TemplateNotFound):
         return Problem(f"layouts/{template}", 0, f"mallen saknas: {exc.name}")
     return Problem(f"layouts/{template}", 0, f"mallfel: {exc}")
