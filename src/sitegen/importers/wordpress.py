@@ -481,7 +481,7 @@ _KNOWN = (
 # A shortcode we know by name, or any [name attr="..."] or [name]...[/name] pair:
 # plain bracketed words such as "[sic]" are text, not shortcodes.
 _OTHER = re.compile(
-    rf"\[(/?)((?:{_KNOWN})\b)[^\]]*\]"
+    rf"\[(/?)((?:{_KNOWN})(?![\w-]))[^\]]*\]"
     r"|\[(/?)([a-z_][\w-]*)\s+[\w-]+=[^\]]*\]",
     re.IGNORECASE,
 )

@@ -1,0 +1,220 @@
+"""The WordPress importer against small hand-written WXR exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from sitegen.errors import SitegenError
+from sitegen.importers import ImportReport, import_wordpress
+
+ROOT = Path(__file__).resolve().parent.parent
+WXR = ROOT / "tests" / "fixtures" / "wxr"
+
+
+def _site(tmp_path: Path) -> Path:
+    (tmp_path / "content").mkdir()
+    shutil.copy(ROOT / "content" / "themes.yaml", tmp_path / "content" / "themes.yaml")
+    return tmp_path
+
+
+def _read(path: Path) -> tuple[dict[str, Any], str]:
+    text = path.read_text("utf-8")
+    front, body = text[4:].split("\n---\n", 1)
+    meta = yaml.safe_load(front)
+    assert isinstance(meta, dict)
+    return meta, body.strip()
+
+
+@pytest.fixture()
+def site(tmp_path: Path) -> tuple[Path, ImportReport]:
+    root = _site(tmp_path)
+    report = import_wordpress(WXR / "blog-1.2-https.xml", root,
+                              mapping=WXR / "mapping.yaml")
+    return root, report
+
+
+def test_published_post_metadata(site: tuple[Path, ImportReport]) -> None:
+    root, _report = site
+    meta, _body = _read(root / "content" / "posts" / "besok-i-testkommun.md")
+    assert meta["title"] == "Besök i Testkommun: en dag med & utan regn"
+    # 23:30 UTC on 7 March is 00:30 on 8 March in Stockholm.
+    assert meta["date"] == dt.date(2016, 3, 8)
+    assert meta["category"] == "kommunbesok"
+    assert meta["authors"] == ["Anna Andersson"]
+    assert meta["municipalities"] == ["Botkyrka", "Åmål"]  # tag, then mapping file
+    assert meta["themes"] == ["Personalförsörjning"]  # through the synonym Rekrytering
+    assert meta["aliases"] == ["/?p=101", "/2016/03/besok-i-testkommun/"]
+    assert "draft" not in meta
+    assert list(meta) == ["title", "date", "category", "municipalities", "themes", "summary",
+                          "authors", "aliases"]
+
+
+def test_frontmatter_date_is_iso(site: tuple[Path, ImportReport]) -> None:
+    root, _report = site
+    text = (root / "content" / "posts" / "besok-i-testkommun.md").read_text("utf-8")
+    assert "\ndate: 2016-03-08\n" in text
+
+
+def test_body_is_clean_markdown(site: tuple[Path, ImportReport]) -> None:
+    root, _report = site
+    meta, body = _read(root / "content" / "posts" / "besok-i-testkommun.md")
+    assert meta["summary"] == "Inledningen som blir sammanfattning, med fet text."
+    assert body.startswith("Inledningen som blir sammanfattning, med **fet** text.")
+    assert "<!--" not in body and "wp:" not in body
+    assert "\n## Rubrik i inlägget\n" in body
+    assert "![Gruppbild](/wp-content/uploads/bild.jpg)" in body
+    assert "\nBildtext om mötet\n" in body
+    assert "> Ett citat från en socialsekreterare." in body
+    assert "| År | Antal |" in body and "| 2015 | 12 |" in body
+    assert "- Andra punkten med [länk](https://example.se/rapport)" in body
+    assert "https://www.youtube.com/watch?v=abc123" in body
+    assert "[caption" not in body and "[gallery" not in body and "contact-form" not in body
+    assert "Texten [sic] står kvar." in body
+    # Classic-editor text: a blank line is a paragraph, a newline a line break.
+    assert "Klassisk stycketext utan p-tagg.\\\nAndra raden i samma stycke." in body
+
+
+def test_comments_never_reach_the_site(site: tuple[Path, ImportReport]) -> None:
+    root, report = site
+    assert report.comments_dropped == 2
+    assert report.pingbacks_dropped == 1
+    for path in (root / "content").rglob("*.md"):
+        text = path.read_text("utf-8")
+        assert "HEMLIG KOMMENTAR" not in text and "PINGBACKTEXT" not in text
+
+
+def test_report_counts(site: tuple[Path, ImportReport]) -> None:
+    _root, report = site
+    assert report.shortcodes == {"caption": 1, "gallery": 1, "embed": 1, "contact-form-7": 1}
+    assert report.block_comments_removed == 4
+    assert report.skipped_items == {"attachment": 1, "nav_menu_item": 1}
+    # Fika is ignored and Dalsland mapped by the mapping file; this category is not.
+    assert report.unmapped_terms == {"Övriga tankar": 1}
+    text = report.format()
+    assert "Övriga tankar (1)" in text
+    assert "2 kommentarer, 1 pingbacks" in text
+    assert "blog-1.2-https.xml:17: varning: ett galleri" in text
+
+
+def test_drafts(site: tuple[Path, ImportReport]) -> None:
+    root, report = site
+    reasons = dict(report.drafts)
+    assert reasons == {
+        "content/posts/ett-utkast.md": "utkast",
+        "content/posts/schemalagt-inlagg.md": "schemalagt (future)",
+        "content/posts/privat-anteckning.md": "privat",
+        "content/posts/losenordsskyddat.md": "lösenordsskyddat",
+    }
+    for name in reasons:
+        meta, _body = _read(root / name)
+        assert meta["draft"] is True
+        assert "aliases" not in meta  # never public, so no old URL to keep
+    meta, _body = _read(root / "content" / "posts" / "ett-utkast.md")
+    assert meta["category"] == "ovrigt"  # empty slug: made from the title
+
+
+def test_non_ascii_percent_encoded_slug(site: tuple[Path, ImportReport]) -> None:
+    root, _report = site
+    meta, _body = _read(root / "content" / "posts" / "amal-sticker-ut.md")
+    assert meta["aliases"] == ["/kommunbesok/åmal-sticker-ut/", "/?p=106",
+                               "/2016/06/åmal-sticker-ut/"]
+    assert meta["category"] == "ovrigt"  # an unknown category and no municipality
+    assert meta["authors"] == ["okand"]  # no wp:author entry: the login stays
+
+
+def test_pages(site: tuple[Path, ImportReport]) -> None:
+    root, report = site
+    meta, body = _read(root / "content" / "pages" / "om-bloggen.md")
+    assert meta == {"title": "Om bloggen", "order": 3}
+    assert body == "Sidans text."
+    assert report.site_aliases["/?page_id=200"] == "/om-bloggen/"
+
+
+def test_site_level_alias_suggestions(site: tuple[Path, ImportReport]) -> None:
+    _root, report = site
+    assert report.site_aliases["/tag/botkyrka/"] == "/kommun/botkyrka/"
+    assert report.site_aliases["/tag/dalsland/"] == "/kommun/amal/"
+    assert report.site_aliases["/tag/rekrytering/"] == "/tema/personalforsorjning/"
+    assert report.site_aliases["/category/kommunbesok/"] == "/arkiv/"
+
+
+def test_without_mapping_terms_are_unmapped(tmp_path: Path) -> None:
+    report = import_wordpress(WXR / "blog-1.2-https.xml", _site(tmp_path))
+    assert report.unmapped_terms == {"Dalsland": 1, "Fika": 1, "Övriga tankar": 1}
+
+
+def test_wxr_1_1_http(tmp_path: Path) -> None:
+    root = _site(tmp_path)
+    report = import_wordpress(WXR / "blog-1.1-http.xml", root,
+                              mapping=WXR / "mapping.yaml")
+    meta, body = _read(root / "content" / "posts" / "samverkan-i-skovde.md")
+    assert meta["date"] == dt.date(2015, 11, 10)
+    assert meta["municipalities"] == ["Skövde"]
+    assert meta["themes"] == ["Samverkan"]
+    assert meta["category"] == "kommunbesok"  # not an old-blog category, but a visit
+    assert meta["aliases"] == ["/2015/11/samverkan-i-skovde/", "/?p=7"]
+    assert body == "Första stycket.\n\nAndra stycket."
+    assert report.trackbacks_dropped == 1
+    assert report.site_aliases["/category/skovde/"] == "/kommun/skovde/"
+
+
+def test_wxr_1_0_pubdate_time_zone(tmp_path: Path) -> None:
+    root = _site(tmp_path)
+    import_wordpress(WXR / "blog-1.0-http.xml", root)
+    meta, _body = _read(root / "content" / "posts" / "ett-gammalt-inlagg.md")
+    # 22:30 at UTC-5 on 1 March is 04:30 on 2 March in Stockholm.
+    assert meta["date"] == dt.date(2015, 3, 2)
+    assert meta["category"] == "ovrigt"
+    assert meta["aliases"] == ["/?p=3", "/2015/03/ett-gammalt-inlagg/"]
+
+
+def test_malformed_xml_names_the_line(tmp_path: Path) -> None:
+    export = WXR / "malformed.xml"
+    with pytest.raises(SitegenError) as caught:
+        import_wordpress(export, _site(tmp_path))
+    assert str(caught.value) == f"{export.as_posix()}:8: ogiltig XML: mismatched tag"
+
+
+def test_entity_bomb_is_refused(tmp_path: Path) -> None:
+    export = tmp_path / "bomb.xml"
+    export.write_text('<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY a "aaaa">]>\n<r>&a;</r>\n',
+                      "utf-8")
+    with pytest.raises(SitegenError, match="ogiltig XML"):
+        import_wordpress(export, _site(tmp_path))
+
+
+def test_bad_mapping_entry(tmp_path: Path) -> None:
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("Dalsland: {municipality: Åmåll}\nX: {theme: Samverkn}\n", "utf-8")
+    with pytest.raises(SitegenError) as caught:
+        import_wordpress(WXR / "blog-1.1-http.xml", _site(tmp_path), mapping=mapping)
+    message = str(caught.value)
+    assert f'{mapping.as_posix()}:1: okänd kommun "Åmåll" – menade du "Åmål"?' in message
+    assert f'{mapping.as_posix()}:2: okänt tema "Samverkn" – menade du "Samverkan"?' in message
+
+
+def test_second_run_is_idempotent(tmp_path: Path) -> None:
+    root = _site(tmp_path)
+    first = import_wordpress(WXR / "blog-1.2-https.xml", root)
+    second = import_wordpress(WXR / "blog-1.2-https.xml", root)
+    assert second.written == []
+    assert sorted(second.unchanged) == sorted(first.written)
+
+
+def test_no_overwrite_without_force(tmp_path: Path) -> None:
+    root = _site(tmp_path)
+    target = root / "content" / "posts" / "samverkan-i-skovde.md"
+    target.parent.mkdir(parents=True)
+    target.write_text("---\ntitle: Egen\n---\n\nRedigerad.\n", "utf-8")
+    report = import_wordpress(WXR / "blog-1.1-http.xml", root)
+    assert report.skipped_existing == ["content/posts/samverkan-i-skovde.md"]
+    assert target.read_text("utf-8").endswith("Redigerad.\n")
+    report = import_wordpress(WXR / "blog-1.1-http.xml", root, force=True)
+    assert report.written == ["content/posts/samverkan-i-skovde.md"]
+    assert "Första stycket." in target.read_text("utf-8")
