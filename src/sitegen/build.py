@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen import content, output, render
+from sitegen import content, output, render, search
 from sitegen.config import load_config
 from sitegen.errors import Problem, SitegenError
 from sitegen.model import Page, Post
@@ -58,7 +58,7 @@ def load(root: Path, *, drafts: bool = False) -> Loaded:
 
 
 def build(root: Path, out: Path | None = None, *, drafts: bool = False,
-          force: bool = False) -> BuildResult:
+          force: bool = False, with_search: bool = True) -> BuildResult:
     """Build the site in `root` into `out` (default root/output)."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -71,8 +71,16 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False,
     if problems:
         raise SitegenError(problems)
     timings["render"] = time.perf_counter() - started - timings["load"]
-    problems = output.write_site(files, target, force=force)
-    if problems:
-        raise SitegenError(problems)
-    timings["write"] = time.perf_counter() - started - timings["load"] - timings["render"]
+    staging = output.prepare(files, target, force=force)
+    if isinstance(staging, list):
+        raise SitegenError(staging)
+    mark = time.perf_counter()
+    timings["write"] = mark - started - timings["load"] - timings["render"]
+    if with_search:
+        indexed = search.index_site(staging)
+        if isinstance(indexed, Problem):
+            output.discard(staging)
+            raise SitegenError([indexed])
+        timings["search"] = indexed.seconds
+    output.swap_in(staging, target)
     return BuildResult(loaded.site, len(files), loaded.warnings, timings)

@@ -55,10 +55,10 @@ def _exchange(a: Path, b: Path) -> bool:
     return bool(result == 0)
 
 
-def write_site(files: Mapping[str, bytes], output: Path, *, force: bool = False
-               ) -> list[Problem]:
-    """Write `files` as the new content of `output`. Returns problems; on any problem the
-    old `output` is left as it was."""
+def prepare(files: Mapping[str, bytes], output: Path, *, force: bool = False
+            ) -> Path | list[Problem]:
+    """Write `files` into a staging folder beside `output` and return it; `swap_in` then
+    publishes it. On any problem nothing is written and the old `output` stays."""
     output = output.absolute()
     if not owned(output) and not force:
         return [Problem(str(output), 0, f"mappen är inte skapad av sitegen (filen {MARKER} "
@@ -72,8 +72,7 @@ def write_site(files: Mapping[str, bytes], output: Path, *, force: bool = False
     if staging.exists():
         return [Problem(str(staging), 0, "mappen finns redan och är inte sitegens; flytta den")]
     stage(files, staging)
-    swap_in(staging, output)
-    return []
+    return staging
 
 
 def staging_path(output: Path) -> Path:
