@@ -22,3 +22,35 @@ def shared_dir(repo_root: Path) -> Path:
     if not path.is_dir():
         pytest.skip(f"{path} is not present")
     return path
+
+
+def copy_site(source: Path, target: Path) -> Path:
+    """A copy of the site at `source` with the repository's layouts and assets, unless
+    the site brings its own."""
+    import shutil
+
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("output", "expected*"))
+    for folder in ("layouts", "assets"):
+        if not (target / folder).exists():
+            shutil.copytree(REPO_ROOT / folder, target / folder)
+    return target
+
+
+@pytest.fixture
+def make_site(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """make_site("basic") copies tests/sites/basic (or the repo itself for "repo") into a
+    fresh folder and returns its path."""
+
+    def make(name: str) -> Path:
+        if name == "repo":
+            target = tmp_path / "repo-site"
+            target.mkdir()
+            import shutil
+
+            for item in ("content", "layouts", "assets"):
+                shutil.copytree(REPO_ROOT / item, target / item)
+            shutil.copy(REPO_ROOT / "site.yaml", target / "site.yaml")
+            return target
+        return copy_site(REPO_ROOT / "tests" / "sites" / name, tmp_path / name)
+
+    return make

@@ -1,0 +1,162 @@
+"""The fixture site tests/sites/basic built end to end: pages, taxonomies, follow-ups,
+aggregates, pagination, feeds, sitemap, aliases, drafts."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from sitegen.build import build
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture
+def built(make_site) -> Path:  # type: ignore[no-untyped-def]
+    root: Path = make_site("basic")
+    build(root, with_search=False)
+    return root / "output"
+
+
+def read(out: Path, path: str) -> str:
+    return (out / path).read_text("utf-8")
+
+
+def test_every_page_of_the_page_map_exists(built: Path) -> None:
+    for path in ("index.html", "404.html", "robots.txt", "sitemap.xml", "atom.xml",
+                 "kommunbesok/forsta-besoket-i-habo/index.html", "dialoger/en-dialog/index.html",
+                 "kommun/index.html", "kommun/habo/index.html", "kommun/habo/atom.xml",
+                 "lan/index.html", "lan/jonkopings-lan/index.html", "tema/index.html",
+                 "tema/familjeradslag/index.html", "tema/familjeradslag/atom.xml",
+                 "arkiv/index.html", "handlingsplaner/index.html", "medskick/index.html",
+                 "om/index.html"):
+        assert (built / path).is_file(), path
+
+
+def test_habo_and_haabo_are_two_municipalities_in_two_counties(built: Path) -> None:
+    assert "Jönköpings län" in read(built, "kommun/habo/index.html")
+    haabo = read(built, "kommun/haabo/index.html")
+    assert "Uppsala län" in haabo and "Besök i Håbo" in haabo
+
+
+def test_drafts_are_never_built(built: Path) -> None:
+    assert not (built / "kommunbesok/ett-utkast").exists()
+    assert "Ett utkast" not in read(built, "kommun/habo/index.html")
+
+
+def test_followup_status_shows_on_plan_with_text(built: Path) -> None:
+    page = read(built, "kommun/habo/index.html")
+    assert "Genomförd" in page
+    assert "Familjerådslag används nu i varje utredning." in page
+    first = read(built, "kommunbesok/forsta-besoket-i-habo/index.html")
+    assert "Genomförd" in first and "Ingen uppföljning" in first
+    assert 'href="/kommunbesok/aterbesok-i-habo/"' in first
+    revisit = read(built, "kommunbesok/aterbesok-i-habo/index.html")
+    assert "Uppföljning av planen" in revisit and "Starta familjerådslag." in revisit
+
+
+def test_municipality_lists_visits_oldest_first(built: Path) -> None:
+    page = read(built, "kommun/habo/index.html")
+    assert page.index("Första besöket i Habo") < page.index("Återbesök i Habo")
+
+
+def test_theme_synonym_and_municipality_suffix_are_forgiven(built: Path) -> None:
+    revisit = read(built, "kommunbesok/aterbesok-i-habo/index.html")
+    assert 'href="/tema/personalforsorjning/"' in revisit
+    assert 'href="/kommun/habo/"' in revisit
+
+
+def test_theme_index_sorts_swedish_and_counts(built: Path) -> None:
+    page = read(built, "tema/index.html")
+    assert page.index("Familjerådslag") < page.index("Personalförsörjning") < page.index(
+        "Ölands frågor")
+
+
+def test_pagination_splits_long_lists(built: Path) -> None:
+    # three posts have Personalförsörjning and per_page is 2
+    first = read(built, "tema/personalforsorjning/index.html")
+    second = read(built, "tema/personalforsorjning/sida/2/index.html")
+    assert 'href="/tema/personalforsorjning/sida/2/"' in first
+    assert 'rel="prev"' in second
+    listed = 'class="post-list-title"><a href="/kommunbesok/forsta-besoket-i-habo/"'
+    assert listed in second and listed not in first
+
+
+def test_archive_groups_by_month_and_puts_undated_last(built: Path) -> None:
+    page = read(built, "arkiv/index.html")
+    assert page.index("Mars 2017") < page.index("Februari 2016") < page.index("Datum saknas")
+    undated = read(built, "kommunbesok/utan-datum/index.html")
+    assert "Datum saknas" in undated
+
+
+def test_aggregates_group_by_theme_with_status(built: Path) -> None:
+    plans = read(built, "handlingsplaner/index.html")
+    assert plans.index("Familjerådslag") < plans.index("Utan tema")
+    assert "Starta familjerådslag." in plans and "Rekrytera fler socionomer." in plans
+    assert "Genomförd" in plans
+    inputs = read(built, "medskick/index.html")
+    assert "Fler utbildningsplatser." in inputs
+
+
+def test_feeds_are_atom_with_absolute_links(built: Path) -> None:
+    feed = ET.parse(built / "atom.xml").getroot()
+    assert feed.tag == f"{ATOM}feed"
+    entries = feed.findall(f"{ATOM}entry")
+    titles = [e.findtext(f"{ATOM}title") for e in entries]
+    assert titles[0] == "Återbesök i Habo" and titles[-1] == "Utan datum"
+    links = [e.find(f"{ATOM}link").get("href") for e in entries]  # type: ignore[union-attr]
+    assert all(link.startswith("https://example.org/") for link in links)  # type: ignore[union-attr]
+    assert feed.findtext(f"{ATOM}updated") == "2017-12-31T00:00:00Z"  # archive_date wins
+    habo = ET.parse(built / "kommun/habo/atom.xml").getroot()
+    assert len(habo.findall(f"{ATOM}entry")) == 2
+
+
+def test_sitemap_lists_pages_but_not_aliases_or_404(built: Path) -> None:
+    root = ET.parse(built / "sitemap.xml").getroot()
+    locs = [e.text for e in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert "https://example.org/kommunbesok/forsta-besoket-i-habo/" in locs
+    assert "https://example.org/2016/02/forsta-besoket-i-habo/" not in locs
+    assert not any("404" in (loc or "") for loc in locs)
+
+
+def test_alias_redirects_to_post(built: Path) -> None:
+    page = read(built, "2016/02/forsta-besoket-i-habo/index.html")
+    assert 'url=/kommunbesok/forsta-besoket-i-habo/"' in page
+    assert 'rel="canonical" href="https://example.org/kommunbesok/forsta-besoket-i-habo/"' in page
+
+
+def test_css_is_content_hashed(built: Path) -> None:
+    css = list((built / "assets").glob("style.*.css"))
+    assert len(css) == 1
+    assert f'href="/assets/{css[0].name}"' in read(built, "index.html")
+
+
+def test_every_html_page_is_swedish(built: Path) -> None:
+    for page in built.rglob("*.html"):
+        assert '<html lang="sv"' in page.read_text("utf-8"), page
+
+
+def test_same_input_gives_byte_identical_output(make_site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    root = make_site("basic")
+    build(root, tmp_path / "a", with_search=False)
+    build(root, tmp_path / "b", with_search=False)
+    a = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in (tmp_path / "a").rglob("*")
+         if p.is_file()}
+    b = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in (tmp_path / "b").rglob("*")
+         if p.is_file()}
+    assert a == b and len(a) > 30
+
+
+def test_internal_links_all_resolve(built: Path) -> None:
+    import re
+
+    missing = set()
+    for page in built.rglob("*.html"):
+        for href in re.findall(r'href="(/[^"#?]*)', page.read_text("utf-8")):
+            target = built / href.lstrip("/")
+            if not (target.is_file() or (target / "index.html").is_file()):
+                missing.add((page.relative_to(built).as_posix(), href))
+    # /sok/ is written by the search step; everything else must exist
+    assert {m for m in missing if m[1] != "/sok/"} == set()
