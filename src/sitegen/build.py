@@ -46,12 +46,16 @@ def load(root: Path, *, drafts: bool = False) -> Loaded:
         root, ctx, problems, content.parse_post, "posts")
     pages: list[tuple[Page, content.Loaded]] = content.load_all(
         root, ctx, problems, content.parse_page, "pages")
-    if any(p.is_error for p in problems):
-        raise SitegenError(problems)
+    # The site-wide checks (URLs, follow-ups) run even when some files had errors, so
+    # one run reports everything; posts that failed are left out of them.
+    valid = {p.slug for p, _ in posts}
+    invalid = frozenset(path.stem for path in content.content_files(root, "posts")) - valid
     kept = [p for p, _ in posts if drafts or not p.draft]
-    site = build_site(config, kept, [p for p, _ in pages], vocabulary.themes)
+    site = build_site(config, kept, [p for p, _ in pages], vocabulary.themes, invalid=invalid)
     if isinstance(site, list):
         raise SitegenError(problems + site)
+    if any(p.is_error for p in problems):
+        raise SitegenError(problems)
     loaded = {p.source.path: extra for p, extra in posts} | {
         p.source.path: extra for p, extra in pages}
     return Loaded(site, loaded, [p for p in problems if not p.is_error])

@@ -86,12 +86,15 @@ def chronological(posts: Iterable[Post]) -> tuple[Post, ...]:
 
 
 def build_site(config: SiteConfig, posts: list[Post], pages: list[Page],
-               themes: tuple[Theme, ...]) -> Site | list[Problem]:
+               themes: tuple[Theme, ...], *, invalid: frozenset[str] = frozenset(),
+               ) -> Site | list[Problem]:
+    """`invalid`: slugs of posts that failed validation (already reported); follow-ups
+    of them are not reported again as pointing nowhere."""
     problems: list[Problem] = []
     ordered = tuple(sorted(posts, key=post_order))
     by_slug = {p.slug: p for p in ordered}
     problems += _check_urls(ordered, pages)
-    statuses, followed = _resolve_followups(ordered, by_slug, problems)
+    statuses, followed = _resolve_followups(ordered, by_slug, problems, invalid)
     if problems:
         return problems
     by_municipality: dict[Municipality, list[Post]] = defaultdict(list)
@@ -148,7 +151,7 @@ def _check_urls(posts: tuple[Post, ...], pages: list[Page]) -> list[Problem]:
 
 
 def _resolve_followups(posts: tuple[Post, ...], by_slug: dict[str, Post],
-                       problems: list[Problem]) -> tuple[dict[tuple[str, str], Status],
+                       problems: list[Problem], invalid: frozenset[str]) -> tuple[dict[tuple[str, str], Status],
                                                          dict[str, list[Post]]]:
     statuses: dict[tuple[str, str], Status] = {}
     followed: dict[str, list[Post]] = defaultdict(list)
@@ -158,6 +161,8 @@ def _resolve_followups(posts: tuple[Post, ...], by_slug: dict[str, Post],
         if followup is None:
             continue
         earlier = by_slug.get(followup.of)
+        if earlier is None and followup.of in invalid:
+            continue
         if earlier is None:
             problems.append(Problem(followup.source.path, followup.source.line,
                                     f'followup.of pekar på "{followup.of}", som inte finns'

@@ -61,7 +61,17 @@ def _no_duplicates(loader: _Loader, node: yaml.MappingNode) -> dict[Any, Any]:
     return loader.construct_mapping(node)
 
 
+def _timestamp_or_text(loader: _Loader, node: yaml.ScalarNode) -> object:
+    """A date-shaped value that is no real date (2016-13-40) stays text, so the caller can
+    say which key is wrong instead of PyYAML failing the whole file."""
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicates)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 
 
 def load_yaml(text: str, path: str, *, line_offset: int = 0) -> Located | Problem:
