@@ -1,0 +1,72 @@
+"""The blog's real content: the five posts of the old blog build, keep their plans and
+national input, and nothing of the WordPress comment form survives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitegen.build import build, load
+
+COMMENT_FORM = ("Kommentera", "E-postadressen publiceras inte", "Obligatoriska fält",
+                "Följande HTML-taggar")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import shutil
+
+    repo = Path(__file__).resolve().parent.parent
+    root = tmp_path_factory.mktemp("seeds")
+    for item in ("content", "layouts", "assets"):
+        shutil.copytree(repo / item, root / item)
+    shutil.copy(repo / "site.yaml", root / "site.yaml")
+    build(root, with_search=False)
+    return root
+
+
+def test_five_seed_posts_build_at_their_old_urls(built: Path) -> None:
+    out = built / "output"
+    for slug in ("familjeradslag-i-botkyrka", "aterbesok-i-botkyrka", "amal-sticker-ut",
+                 "sandviken-samarbetar-med-hogskolor-och-universitet",
+                 "juvelen-i-kronan-skaraborgs-gemensamma-socialjour"):
+        assert (out / "kommunbesok" / slug / "index.html").is_file(), slug
+
+
+def test_no_comment_form_anywhere_in_output(built: Path) -> None:
+    for path in (built / "output").rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".xml", ".json", ".txt"):
+            text = path.read_text("utf-8", errors="replace")
+            for phrase in COMMENT_FORM:
+                assert phrase not in text, f"{path}: {phrase}"
+
+
+def test_undated_legacy_posts_build_with_warnings_not_invented_dates(built: Path) -> None:
+    loaded = load(built)
+    assert all(post.date is None for post in loaded.site.posts)
+    assert len([w for w in loaded.warnings if "datum saknas" in w.message]) == 5
+    page = (built / "output/kommunbesok/amal-sticker-ut/index.html").read_text("utf-8")
+    assert "Datum saknas" in page
+
+
+def test_plans_and_national_input_move_to_closing_sections(built: Path) -> None:
+    site = load(built).site
+    by_slug = {p.slug: p for p in site.posts}
+    botkyrka = by_slug["familjeradslag-i-botkyrka"]
+    assert len(botkyrka.plan) == 6
+    assert botkyrka.plan[3].text == "Återuppta arbetet med familjerådslag."
+    assert len(botkyrka.national_input) == 5
+    assert len(by_slug["amal-sticker-ut"].plan) == 7
+    assert len(by_slug["juvelen-i-kronan-skaraborgs-gemensamma-socialjour"].national_input) == 2
+    page = (built / "output/kommunbesok/familjeradslag-i-botkyrka/index.html").read_text("utf-8")
+    assert page.index("Plan för handling") < page.index("Medskick till nationell nivå")
+
+
+def test_revisit_follows_up_the_first_botkyrka_visit(built: Path) -> None:
+    site = load(built).site
+    statuses = {key: s.followup.status.value for key, s in site.statuses.items()}
+    assert statuses, "the revisit records at least one plan item's status"
+    assert all(slug == "familjeradslag-i-botkyrka" for slug, _ in statuses)
+    page = (built / "output/kommun/botkyrka/index.html").read_text("utf-8")
+    assert "Pågår" in page and "Ingen uppföljning" in page
