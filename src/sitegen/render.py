@@ -158,6 +158,7 @@ class Renderer:
         self.counties()
         self.themes()
         self.archive()
+        self.search_page()
         self.aggregates()
         self.feeds()
         self.emit("/404.html", "404.html", title="Sidan finns inte", crumbs=[])
@@ -264,6 +265,11 @@ class Renderer:
                        per_page=site.config.per_page * AGGREGATE_PER_PAGE_FACTOR,
                        title="Arkiv", crumbs=[], group=_month_group,
                        description="Alla inlägg efter år och månad, utan kommentarer.")
+
+    def search_page(self) -> None:
+        self.emit("/sok/", "search.html", title="Sök", crumbs=[],
+                  description="Sök i alla kommunbesök och inlägg, med filter för kommun, "
+                              "län, tema, år och typ av besök.")
 
     def aggregates(self) -> None:
         site = self.site

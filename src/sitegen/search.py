@@ -1,5 +1,12 @@
 """The search index: Pagefind (the pinned `pagefind-bin` package) over the staged site,
-before it is swapped in, so the published site and its index always match."""
+before it is swapped in, so the published site and its index always match.
+
+Every page is `<html lang="sv">` and Pagefind runs with `--force-language sv`, so one
+Swedish index (with Swedish stemming) is built. Which pages are results, and their
+filters, sort keys and metadata, is marked in the layouts (`data-pagefind-*` on the post
+and page articles): filters kommun, län, tema, år and typ ("Återbesök" for a follow-up,
+else the category's label), the sort key datum (ISO date) and the result list's meta.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.errors import Problem
+
+LANGUAGE = "sv"
+"""ISO 639-1 code Pagefind indexes the whole site as (Swedish stemming)."""
+BUNDLE = "pagefind"
+"""Folder under the site root the search bundle is written to (/pagefind/pagefind.js)."""
 
 
 @dataclass(frozen=True)
@@ -36,14 +48,18 @@ def index_site(site_dir: Path) -> SearchResult | Problem:
     started = time.perf_counter()
     try:
         done = subprocess.run(
-            [str(binary), "--site", str(site_dir), "--output-subdir", "pagefind"],
+            [str(binary), "--site", str(site_dir), "--output-subdir", BUNDLE,
+             "--force-language", LANGUAGE],
             capture_output=True, text=True, check=False, timeout=3600,
         )
     except OSError as exc:
         return Problem(str(binary), 0, f"Pagefind kunde inte startas: {exc.strerror}")
+    except subprocess.TimeoutExpired:
+        return Problem("pagefind", 0, "Pagefind avbröts efter en timme utan att bli klar")
     if done.returncode != 0:
         tail = (done.stderr or done.stdout).strip().splitlines()[-5:]
-        return Problem("pagefind", 0, "Pagefind misslyckades: " + " / ".join(tail))
+        detail = " / ".join(tail) or f"avslutades med kod {done.returncode}"
+        return Problem("pagefind", 0, "Pagefind misslyckades: " + detail)
     pages = 0
     for line in done.stdout.splitlines():
         if line.strip().startswith("Indexed") and "page" in line:
