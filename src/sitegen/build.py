@@ -75,7 +75,7 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False,
     if problems:
         raise SitegenError(problems)
     timings["render"] = time.perf_counter() - started - timings["load"]
-    staging = output.prepare(files, target, force=force)
+    staging = output.prepare(files, target, force=force, root=root)
     if isinstance(staging, list):
         raise SitegenError(staging)
     mark = time.perf_counter()

@@ -9,7 +9,7 @@ from typing import Any
 
 from sitegen.errors import Problem, did_you_mean
 from sitegen.slugs import SLUG_PATTERN
-from sitegen.yamlfile import Located, load_yaml
+from sitegen.yamlfile import Located, load_yaml, read_text
 
 DEFAULT_CATEGORIES = {
     "kommunbesok": "Kommunbesök",
@@ -71,7 +71,10 @@ def load_config(root: Path) -> SiteConfig | list[Problem]:
     name = "site.yaml"
     if not path.is_file():
         return [Problem(name, 0, "site.yaml saknas i webbplatsens rotmapp")]
-    doc = load_yaml(path.read_text("utf-8-sig"), name)
+    text = read_text(path, name)
+    if isinstance(text, Problem):
+        return [text]
+    doc = load_yaml(text, name)
     if isinstance(doc, Problem):
         return [doc]
     return parse_config(doc)
@@ -93,10 +96,16 @@ def parse_config(doc: Located) -> SiteConfig | list[Problem]:
             problems.append(Problem(doc.path, doc.line(key),
                                     f'"{key}" ska vara {_TYPE_NAMES[expected]}'))  # type: ignore[index]
             continue
+        if isinstance(value, dt.datetime):
+            value = value.date()
         values[key] = value
     for key in ("title", "base_url"):
         if key not in data:
             problems.append(Problem(doc.path, 1, f'inställningen "{key}" saknas'))
+    base_url = values.get("base_url")
+    if isinstance(base_url, str) and not base_url.startswith(("https://", "http://")):
+        problems.append(Problem(doc.path, doc.line("base_url"),
+                                '"base_url" ska vara en adress som börjar med https://'))
     for key in ("per_page", "home_count"):
         if isinstance(values[key], int) and values[key] < 1:
             problems.append(Problem(doc.path, doc.line(key), f'"{key}" ska vara minst 1'))

@@ -28,14 +28,14 @@ from sitegen.model import (
     Status,
     Theme,
 )
+from sitegen.output import odd_character
 from sitegen.registry import Municipality, Register
 from sitegen.slugs import SLUG_PATTERN, slugify
-from sitegen.yamlfile import Located, load_yaml
+from sitegen.yamlfile import Located, load_yaml, read_text
 
 POST_KEYS = ("title", "date", "category", "municipalities", "themes", "summary", "authors",
              "aliases", "draft", "plan", "national_input", "followup")
 PAGE_KEYS = ("title", "summary", "order", "aliases", "draft")
-MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -76,21 +76,9 @@ class Loaded:
 def read_source(path: Path, root: Path) -> SourceFile | Problem:
     """Read a UTF-8 text file (a BOM and Windows line endings are forgiven)."""
     shown = path.relative_to(root).as_posix()
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return Problem(shown, 0, f"kan inte läsas: {exc.strerror}")
-    if len(raw) > MAX_FILE_BYTES:
-        return Problem(shown, 0, f"filen är för stor ({len(raw) // 1_000_000} MB; högst "
-                                 f"{MAX_FILE_BYTES // 1_000_000} MB)")
-    if b"\x00" in raw:
-        return Problem(shown, 0, "filen är binär, inte text")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return Problem(shown, line, "texten är inte UTF-8; spara filen som UTF-8")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = read_text(path, shown)
+    if isinstance(text, Problem):
+        return text
     return SourceFile(shown, path.stem, text)
 
 
@@ -100,7 +88,7 @@ def split_frontmatter(source: SourceFile) -> tuple[Located, str, int] | Problem:
     if not text.strip():
         return Problem(source.path, 0, "filen är tom; en post börjar med frontmatter mellan "
                                        "två rader ---")
-    if not text.startswith("---\n"):
+    if text.split("\n", 1)[0].rstrip() != "---":
         return Problem(source.path, 1, "frontmatter saknas: filen ska börja med en rad ---")
     lines = text.split("\n")
     for index in range(1, len(lines)):
@@ -209,8 +197,10 @@ class _Checker:
             if required:
                 self.error((), f'"{key}" saknas')
             return None
-        if isinstance(value, bool | dict | list):
-            self.error((key,), f'"{key}" ska vara text')
+        if not isinstance(value, str):
+            hint = "" if isinstance(value, dict | list | set) else (
+                f"; sätt citattecken runt värdet: {key}: \"{value}\"")
+            self.error((key,), f'"{key}" ska vara text{hint}')
             return None
         text = str(value).strip()
         if required and not text:
@@ -393,8 +383,9 @@ def alias_problem(alias: str) -> str | None:
     parts = alias.split("?")[0].strip("/").split("/")
     if any(part in (".", "..") for part in parts) or "\\" in alias:
         return f'aliaset "{alias}" får inte innehålla . eller .. eller \\'
-    if any(not ch.isprintable() or ch in '<>"\'' for ch in alias):
-        return f'aliaset "{alias}" innehåller otillåtna tecken'
+    odd = odd_character(alias)
+    if odd or any(ch in '<>"\'' or ch.isspace() for ch in alias):
+        return f'aliaset {alias!r} innehåller otillåtna tecken' + (f" ({odd})" if odd else "")
     return None
 
 

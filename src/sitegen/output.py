@@ -3,33 +3,51 @@
 The site is written into a staging folder beside `output/`, then swapped in with one
 rename(2) (RENAME_EXCHANGE on Linux), so a reader or a killed build only ever sees the
 complete old site or the complete new one. sitegen only replaces or cleans a folder that
-carries its marker file, so a user's own folder is never deleted.
+carries its marker file, so a user's own folder is never deleted; and never, not even
+with `force`, the site's own folder or its sources.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import os
 import shutil
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
-from sitegen.errors import Problem
+from sitegen.errors import Problem, SitegenError
 
 MARKER = ".sitegen-output"
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
+SOURCE_FOLDERS = ("content", "layouts", "assets")
+"""Folders of a site root that hold its sources: never an output folder."""
+
+
+def odd_character(text: str) -> str | None:
+    """Name the first character that has no place in a path or URL we write: control
+    and format characters (NUL, bidi overrides, zero-width), separators other than the
+    space, and look-alikes that Unicode folds to something else (fullwidth ／ or ．)."""
+    for ch in text:
+        category = unicodedata.category(ch)
+        if (category[0] in "CZ" and ch != " ") or unicodedata.normalize("NFKC", ch) != ch:
+            name = unicodedata.name(ch, "okänt tecken")
+            return f"U+{ord(ch):04X} {name}"
+    return None
 
 
 def check_relative(path: str) -> str | None:
     """Why `path` may not be written inside the output folder, or None."""
     pure = PurePosixPath(path)
-    if pure.is_absolute() or not path or any(part in ("..", ".", "") for part in
-                                               path.split("/")):
+    if pure.is_absolute() or not path or "\\" in path or any(
+            part in ("..", ".", "") for part in path.split("/")):
         return f"sökvägen {path!r} pekar utanför output/"
-    if any(not ch.isprintable() for ch in path):
-        return f"sökvägen {path!r} innehåller kontrolltecken"
+    odd = odd_character(path)
+    if odd:
+        return f"sökvägen {path!r} innehåller ett otillåtet tecken ({odd})"
     return None
 
 
@@ -37,7 +55,7 @@ def owned(folder: Path) -> bool:
     """True if sitegen made `folder` (or it does not exist or is empty)."""
     if not folder.exists():
         return True
-    if not folder.is_dir():
+    if not folder.is_dir() or folder.is_symlink():
         return False
     return (folder / MARKER).is_file() or not any(folder.iterdir())
 
@@ -55,24 +73,62 @@ def _exchange(a: Path, b: Path) -> bool:
     return bool(result == 0)
 
 
-def prepare(files: Mapping[str, bytes], output: Path, *, force: bool = False
-            ) -> Path | list[Problem]:
+def _within(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def forbidden(output: Path, root: Path | None) -> str | None:
+    """Why `output` may never be replaced, with or without `force`."""
+    output = output.resolve()
+    if root is not None:
+        root = root.resolve()
+        if _within(root, output):
+            return "målmappen är webbplatsens rotmapp eller en mapp ovanför den"
+        for name in SOURCE_FOLDERS:
+            if _within(output, root / name):
+                return f"målmappen ligger i webbplatsens {name}/"
+    if (output / "site.yaml").is_file() or (output / "content").is_dir():
+        return "målmappen innehåller en webbplats (site.yaml eller content/)"
+    return None
+
+
+def prepare(files: Mapping[str, bytes], output: Path, *, force: bool = False,
+            root: Path | None = None) -> Path | list[Problem]:
     """Write `files` into a staging folder beside `output` and return it; `swap_in` then
     publishes it. On any problem nothing is written and the old `output` stays."""
     output = output.absolute()
-    if not owned(output) and not force:
-        return [Problem(str(output), 0, f"mappen är inte skapad av sitegen (filen {MARKER} "
-                                        "saknas); den skrivs inte över. Välj en annan "
-                                        "mapp eller kör med --force")]
-    bad = [msg for msg in map(check_relative, files) if msg]
-    if bad:
-        return [Problem(str(output), 0, msg) for msg in bad]
-    staging = staging_path(output)
-    discard(staging)
-    if staging.exists():
-        return [Problem(str(staging), 0, "mappen finns redan och är inte sitegens; flytta den")]
-    stage(files, staging)
+    try:
+        why = forbidden(output, root)
+        if why:
+            return [Problem(str(output), 0, f"{why}; den skrivs aldrig över, inte ens med "
+                                            "--force. Välj en annan mapp")]
+        if not owned(output) and not force:
+            return [Problem(str(output), 0, f"mappen är inte skapad av sitegen (filen {MARKER} "
+                                            "saknas); den skrivs inte över. Välj en annan "
+                                            "mapp eller kör med --force")]
+        bad = [msg for msg in map(check_relative, files) if msg]
+        if bad:
+            return [Problem(str(output), 0, msg) for msg in bad]
+        staging = staging_path(output)
+        discard(staging)
+        if staging.exists():
+            return [Problem(str(staging), 0,
+                            "mappen finns redan och är inte sitegens; flytta den")]
+    except OSError as exc:
+        return [_os_problem(exc, output)]
+    try:
+        stage(files, staging)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            discard(staging)
+        return [_os_problem(exc, staging)]
     return staging
+
+
+def _os_problem(exc: OSError, fallback: Path) -> Problem:
+    where = exc.filename if isinstance(exc.filename, str) else str(fallback)
+    return Problem(where, 0, f"kan inte skriva: {exc.strerror or exc}; den tidigare "
+                             "webbplatsen är orörd")
 
 
 def staging_path(output: Path) -> Path:
@@ -94,7 +150,15 @@ def stage(files: Mapping[str, bytes], staging: Path) -> None:
 
 
 def swap_in(staging: Path, output: Path) -> None:
-    """Make `staging` the new `output` in one atomic step and remove the old site."""
+    """Make `staging` the new `output` in one atomic step and remove the old site.
+    Raises SitegenError if the file system refuses."""
+    try:
+        _swap_in(staging, output.absolute())
+    except OSError as exc:
+        raise SitegenError([_os_problem(exc, output)]) from exc
+
+
+def _swap_in(staging: Path, output: Path) -> None:
     if output.exists() and _exchange(staging, output):
         discard(staging)
         return
@@ -110,12 +174,28 @@ def swap_in(staging: Path, output: Path) -> None:
 
 def recover(output: Path) -> None:
     """Undo a build that was killed between the fallback's two renames."""
+    output = output.absolute()
     old = output.with_name(f".{output.name}.old")
-    if not output.exists() and old.is_dir() and (old / MARKER).is_file():
-        old.rename(output)
+    try:
+        if not output.exists() and old.is_dir() and (old / MARKER).is_file():
+            old.rename(output)
+    except OSError:
+        pass  # prepare() reports what is wrong with the folder
 
 
 def discard(folder: Path) -> None:
-    """Remove a staging or old folder of ours; never anything without our marker."""
-    if folder.is_dir() and owned(folder):
-        shutil.rmtree(folder)
+    """Remove a staging or old folder of ours; never anything without our marker.
+
+    The marker goes last, so a build killed half-way through leaves a folder that is
+    still known as ours (or an empty one) and the next build can clear it."""
+    if not folder.is_dir() or not owned(folder):
+        return
+    for child in sorted(folder.iterdir()):
+        if child.name == MARKER:
+            continue
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
+    (folder / MARKER).unlink(missing_ok=True)
+    folder.rmdir()

@@ -123,22 +123,29 @@ def build_site(config: SiteConfig, posts: list[Post], pages: list[Page],
 
 
 def _check_urls(posts: tuple[Post, ...], pages: list[Page]) -> list[Problem]:
-    """Two things on one URL is an error, wherever they come from."""
+    """Two things on one URL is an error, wherever they come from. URLs are compared as
+    the files that serve them, so `/x/` and `/x/index.html` are the same address."""
     problems = []
     owners: dict[str, str] = {}
 
     def claim(url: str, owner: str, path: str, line: int) -> None:
-        if url in owners:
+        served = _served_by(url)
+        if served in owners:
             problems.append(Problem(path, line, f"adressen {url} används redan av "
-                                                f"{owners[url]}"))
+                                                f"{owners[served]}"))
         else:
-            owners[url] = owner
+            owners[served] = owner
 
+    site_pages = "webbplatsens egna sidor"
+    claim("/", site_pages, "", 0)
     for page in pages:
         if page.slug in RESERVED:
             problems.append(Problem(page.source.path, 1, f'sidan kan inte heta "{page.slug}": '
                                                          "adressen används av webbplatsen"))
         claim(page.url, page.source.path, page.source.path, 1)
+    categories = sorted({post.category for post in posts})
+    for category in categories:
+        claim(f"/{category}/", site_pages, "", 0)
     for post in posts:
         if post.category in RESERVED:
             problems.append(Problem(post.source.path, 1, f'kategorin "{post.category}" krockar '
@@ -146,13 +153,31 @@ def _check_urls(posts: tuple[Post, ...], pages: list[Page]) -> list[Problem]:
         claim(post.url, post.source.path, post.source.path, 1)
     for post in posts:
         for alias in post.aliases:
+            if "?" in alias:
+                claim(alias, f"aliaset i {post.source.path}", post.source.path, 1)
+                continue
+            first = alias.strip("/").split("/")[0]
+            parts = alias.strip("/").split("/")
+            if first in RESERVED or (first in categories and parts[1:2] == ["sida"]):
+                problems.append(Problem(post.source.path, 1,
+                                        f"aliaset {alias} krockar med webbplatsens egna "
+                                        f"adresser under /{first}/"))
+                continue
             claim(alias, f"aliaset i {post.source.path}", post.source.path, 1)
     return problems
 
 
-def _resolve_followups(posts: tuple[Post, ...], by_slug: dict[str, Post],
-                       problems: list[Problem], invalid: frozenset[str]) -> tuple[dict[tuple[str, str], Status],
-                                                         dict[str, list[Post]]]:
+def _served_by(url: str) -> str:
+    """The output file that serves `url` (as render.emit names it)."""
+    if "?" in url:
+        return url
+    path = url.lstrip("/")
+    return path + "index.html" if not path or path.endswith("/") else path
+
+
+def _resolve_followups(
+        posts: tuple[Post, ...], by_slug: dict[str, Post], problems: list[Problem],
+        invalid: frozenset[str]) -> tuple[dict[tuple[str, str], Status], dict[str, list[Post]]]:
     statuses: dict[tuple[str, str], Status] = {}
     followed: dict[str, list[Post]] = defaultdict(list)
     # Oldest revisit first, so a later revisit's status wins.

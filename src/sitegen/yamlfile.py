@@ -2,11 +2,16 @@
 
 PyYAML's composer keeps a mark on every node; we construct values with the safe
 constructor and keep a map from key paths to 1-based lines beside them.
+
+Also the one place text files are read from disk: UTF-8 (a BOM is forgiven), Windows
+and old Mac line endings become `\\n`, and binary, oversized or mis-encoded files become
+Problems instead of exceptions.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -14,6 +19,30 @@ import yaml
 from sitegen.errors import Problem
 
 KeyPath = tuple[str | int, ...]
+
+MAX_FILE_BYTES = 1_000_000
+"""A post is a few kilobytes; past a megabyte it is a mistake (a pasted export, an
+embedded image), and Markdown would take seconds per megabyte to say so."""
+
+
+def read_text(path: Path, shown: str, *, limit: int = MAX_FILE_BYTES) -> str | Problem:
+    """The text of a UTF-8 file with `\\n` line endings, or why it cannot be read."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(limit + 1)
+    except OSError as exc:
+        return Problem(shown, 0, f"kan inte läsas: {exc.strerror or exc}")
+    if len(raw) > limit:
+        return Problem(shown, 0, f"filen är för stor (mer än {limit // 1_000_000} MB); dela "
+                                 "upp texten eller ta bort inklistrade data")
+    if b"\x00" in raw:
+        return Problem(shown, 0, "filen är binär, inte text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return Problem(shown, line, "texten är inte UTF-8; spara filen som UTF-8")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 @dataclass
@@ -24,36 +53,63 @@ class Located:
     path: str
     lines: dict[KeyPath, int] = field(default_factory=dict)
 
-    def line(self, *key: str | int) -> int:
+    def line(self, *key: Any) -> int:
         """Line of the value at `key`, or of its nearest written ancestor."""
         while key:
-            if key in self.lines:
-                return self.lines[key]
+            try:
+                if key in self.lines:
+                    return self.lines[key]
+            except TypeError:  # an unhashable key from a hostile document
+                pass
             key = key[:-1]
         return self.lines.get((), 1)
 
 
-def _walk(node: yaml.Node, at: KeyPath, offset: int, lines: dict[KeyPath, int]) -> None:
+def _walk(node: yaml.Node, at: KeyPath, offset: int, lines: dict[KeyPath, int],
+          seen: set[int]) -> None:
     lines[at] = node.start_mark.line + 1 + offset
+    # Aliases make the node graph a DAG (or a cycle); walk each node once, or a
+    # "billion laughs" document would take forever.
+    if id(node) in seen:
+        return
+    seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             if isinstance(key_node, yaml.ScalarNode):
-                _walk(value_node, (*at, key_node.value), offset, lines)
+                _walk(value_node, (*at, key_node.value), offset, lines, seen)
                 lines[(*at, key_node.value)] = key_node.start_mark.line + 1 + offset
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, (*at, index), offset, lines)
+            _walk(item, (*at, index), offset, lines, seen)
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe loader that refuses duplicate keys instead of keeping the last one."""
+    """Safe loader that refuses duplicate keys instead of keeping the last one, and
+    turns a value the constructor chokes on (2016-02-30) into a located YAML error."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"ogiltigt värde {node.value!r} ({exc})"
+                if isinstance(node, yaml.ScalarNode) else f"ogiltigt värde ({exc})",
+                node.start_mark) from exc
 
 
 def _no_duplicates(loader: _Loader, node: yaml.MappingNode) -> dict[Any, Any]:
     seen: set[Any] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node)
-        if key in seen:
+        try:
+            duplicate = key in seen
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "en nyckel måste vara text, inte en lista eller tabell",
+                key_node.start_mark) from None
+        if duplicate:
             raise yaml.constructor.ConstructorError(
                 None, None, f'nyckeln "{key}" står två gånger', key_node.start_mark
             )
@@ -80,16 +136,23 @@ def load_yaml(text: str, path: str, *, line_offset: int = 0) -> Located | Proble
     try:
         node = loader.get_single_node()
         value = loader.construct_document(node) if node is not None else None
+        lines: dict[KeyPath, int] = {}
+        if node is not None:
+            _walk(node, (), line_offset, lines, set())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + line_offset) if mark else line_offset + 1
         what = exc.problem or exc.context or "okänt fel"
         return Problem(path, line, f"ogiltig YAML: {what}")
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1 + line_offset
+        char = exc.character
+        shown = f"U+{char:04X}" if isinstance(char, int) else repr(char)
+        return Problem(path, line, f"ogiltig YAML: tecknet {shown} är inte tillåtet")
     except yaml.YAMLError as exc:
         return Problem(path, line_offset + 1, f"ogiltig YAML: {exc}")
+    except RecursionError:
+        return Problem(path, line_offset + 1, "ogiltig YAML: för djupt nästlad")
     finally:
         loader.dispose()
-    lines: dict[KeyPath, int] = {}
-    if node is not None:
-        _walk(node, (), line_offset, lines)
     return Located(value, path, lines)
