@@ -4,6 +4,7 @@ exit code. No logic of its own."""
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -51,6 +52,44 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    from sitegen.new import new_post
+
+    today = _date_arg(args.date) if args.date else None
+    made = new_post(Path(args.root), args.title, args.kommun, args.tema,
+                    category=args.kategori, today=today)
+    print(f"Skapade {made.shown} (publiceras på {made.url})")
+    if made.followup_of is not None:
+        print(f"Uppföljning av {made.followup_of.slug}: fyll i status för varje planpunkt")
+    return 0
+
+
+def _date_arg(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise SitegenError([Problem("--datum", 0, f'"{text}" är inget datum; skriv '
+                                                  "ÅÅÅÅ-MM-DD")]) from None
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from sitegen.check import check_site, format_json, format_text
+
+    result = check_site(Path(args.root))
+    if args.format == "json":
+        print(format_json(result))
+    else:
+        print(format_text(result, strict=args.strict))
+    return 1 if result.failed(strict=args.strict) else 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from sitegen.serve import serve
+
+    serve(Path(args.root), host=args.host, port=args.port)
+    return 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sitegen", description="Bygger besöksbloggen.")
     parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
@@ -70,6 +109,28 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="skriv över befintliga filer")
     p.add_argument("--mapping", help="YAML-fil som mappar kategorier och taggar (wordpress)")
     p.set_defaults(run=cmd_import)
+
+    p = sub.add_parser("new", help="skapa en ny post med färdig frontmatter")
+    p.add_argument("title", help='postens titel, t.ex. "Återbesök i Botkyrka"')
+    p.add_argument("--kommun", action="append", default=[],
+                   help="kommun som besöktes (kan anges flera gånger)")
+    p.add_argument("--tema", action="append", default=[],
+                   help="tema ur content/themes.yaml (kan anges flera gånger)")
+    p.add_argument("--kategori", help="kategori (standard: kommunbesok)")
+    p.add_argument("--datum", dest="date", help="postens datum ÅÅÅÅ-MM-DD (standard: i dag)")
+    p.set_defaults(run=cmd_new)
+
+    p = sub.add_parser("check", help="kontrollera allt utan att bygga (länkar, ankare, ...)")
+    p.add_argument("--strict", action="store_true",
+                   help="underkänn även varningar (poster utan datum, oanvända teman)")
+    p.add_argument("--format", choices=["text", "json"], default="text",
+                   help="text (standard) eller json för redaktörens verktyg")
+    p.set_defaults(run=cmd_check)
+
+    p = sub.add_parser("serve", help="förhandsgranska med utkast; bygger om vid ändring")
+    p.add_argument("--port", type=int, default=8000, help="port (standard: 8000; 0 = ledig)")
+    p.add_argument("--host", default="127.0.0.1", help="adress (standard: 127.0.0.1)")
+    p.set_defaults(run=cmd_serve)
     return parser
 
 
