@@ -180,8 +180,9 @@ class _LinkChecker:
                                           or href.startswith(self.base_url + "/"))
         if external and not internal_absolute:
             if ref.image:
-                return (f'bilden "{href}" hämtas från en annan webbplats; ingen begäran får '
-                        "lämna webbplatsen. Lägg bilden i assets/")
+                host = parts.netloc or href
+                return (f'bilden "{href}" hämtas från en annan webbplats ({host}); ingen '
+                        "begäran får lämna webbplatsen. Ta bort bilden eller länka till den")
             return None  # links out are fine; they are not fetched
         if parts.scheme and not internal_absolute:
             return None  # mailto:, tel:, data: images
