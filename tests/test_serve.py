@@ -1,0 +1,219 @@
+"""`sitegen serve` over real HTTP on 127.0.0.1: pages, the reload stream, a broken
+edit (error page, last good build kept on disk), recovery, drafts, Ctrl-C."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import queue
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from sitegen.serve import PREVIEW_DIR, PreviewServer
+
+TIMEOUT = 20.0
+POST = "content/posts/familjeradslag-i-botkyrka.md"
+URL = "/kommunbesok/familjeradslag-i-botkyrka/"
+
+
+@pytest.fixture
+def site(repo_root: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    root.mkdir()
+    for name in ("content", "layouts", "assets"):
+        shutil.copytree(repo_root / name, root / name)
+    shutil.copy(repo_root / "site.yaml", root / "site.yaml")
+    return root
+
+
+class Log:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self._partial = ""
+
+    def __call__(self, message: str, end: str = "\n") -> None:
+        text = self._partial + message + end
+        *done, self._partial = text.split("\n")
+        self.lines += done
+
+
+@pytest.fixture
+def server(site: Path) -> Iterator[tuple[PreviewServer, Log]]:
+    log = Log()
+    preview = PreviewServer(site, "127.0.0.1", 0, log)
+    preview.start()
+    stop = threading.Event()
+    watcher = threading.Thread(target=preview.watch, args=(stop,), daemon=True)
+    watcher.start()
+    try:
+        yield preview, log
+    finally:
+        stop.set()
+        preview.close()
+        watcher.join(timeout=10)
+        assert not watcher.is_alive()
+
+
+def get(server: PreviewServer, path: str) -> tuple[int, str, dict[str, str]]:
+    port = int(server.httpd.server_address[1])
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return (response.status, response.read().decode("utf-8"),
+                {k.lower(): v for k, v in response.getheaders()})
+    finally:
+        conn.close()
+
+
+def wait_for(check: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.05)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+class EventClient:
+    """A Server-Sent Events client on a raw connection, reading with a timeout."""
+
+    def __init__(self, server: PreviewServer) -> None:
+        port = int(server.httpd.server_address[1])
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+        self.conn.request("GET", "/__sitegen/events")
+        self.response = self.conn.getresponse()
+        assert self.response.status == 200
+        assert self.response.getheader("Content-Type", "").startswith("text/event-stream")
+        # The stream is registered once its first line has arrived.
+        assert self.response.fp.readline() == b"retry: 1000\n"
+
+    def next_event(self) -> str:
+        while True:
+            line = self.response.fp.readline()
+            if not line:
+                raise AssertionError("the event stream closed")
+            if line.startswith(b"event: "):
+                return line.decode().removeprefix("event: ").strip()
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def test_edit_reloads_break_shows_errors_fix_recovers(
+        server: tuple[PreviewServer, Log], site: Path) -> None:
+    preview, log = server
+    status, page, headers = get(preview, URL)
+    assert status == 200
+    assert "<h1>Familjerådslag i Botkyrka</h1>" in page
+    assert '<script src="/__sitegen/reload.js" defer></script>' in page
+    assert headers["cache-control"] == "no-store"
+    status, script, headers = get(preview, "/__sitegen/reload.js")
+    assert status == 200 and 'new EventSource("/__sitegen/events")' in script
+    assert headers["content-type"].startswith("text/javascript")
+    assert re.fullmatch(r"Bygger … klart på \d+\.\d s \(5 inlägg varav 0 utkast, \d+ filer\)",
+                        next(line for line in log.lines if line.startswith("Bygger")))
+    assert not (site / "output").exists()  # the preview never touches output/
+
+    # Edit: the page changes and a connected tab is told to reload.
+    client = EventClient(preview)
+    try:
+        source = site / POST
+        good = source.read_text().replace("Personalförsörjningen i Botkyrka möter",
+                                          "ÄNDRAT I FÖRHANDSGRANSKNINGEN: Botkyrka möter")
+        assert good != source.read_text()
+        source.write_text(good)
+        assert client.next_event() == "reload"
+        wait_for(lambda: "ÄNDRAT I FÖRHANDSGRANSKNINGEN" in get(preview, URL)[1],
+                 "the edited page")
+        assert any(line == f"Ändrat: {POST}" for line in log.lines)
+
+        # Break the frontmatter: every HTML page shows the problems, the last good build
+        # stays on disk, other files are still served.
+        source.write_text(good.replace("  - Botkyrka\n", "  - Botkyrk\n", 1))
+        assert client.next_event() == "reload"
+        wait_for(lambda: get(preview, URL)[0] == 500, "the error page")
+        status, page, _ = get(preview, URL)
+        assert "<h1>Bygget misslyckades</h1>" in page
+        assert (f"<li><code>{POST}:5</code> okänd kommun &quot;Botkyrk&quot; – menade du "
+                "&quot;Botkyrka&quot;?</li>") in page
+        assert '<script src="/__sitegen/reload.js" defer></script>' in page
+        assert get(preview, "/kommun/")[0] == 500
+        on_disk = site / PREVIEW_DIR / URL.strip("/") / "index.html"
+        assert "ÄNDRAT I FÖRHANDSGRANSKNINGEN" in on_disk.read_text()
+        assert get(preview, "/robots.txt")[0] == 200
+        assert f'{POST}:5: okänd kommun "Botkyrk" – menade du "Botkyrka"?' in log.lines
+
+        # Fix it: the site recovers and the tab is told to reload again.
+        source.write_text(good.replace("ÄNDRAT I FÖRHANDSGRANSKNINGEN", "RÄTTAT"))
+        assert client.next_event() == "reload"
+        wait_for(lambda: get(preview, URL)[0] == 200, "recovery")
+        status, page, _ = get(preview, URL)
+        assert "RÄTTAT: Botkyrka möter" in page and "Bygget misslyckades" not in page
+    finally:
+        client.close()
+
+
+def test_drafts_are_shown_and_marked(site: Path) -> None:
+    draft = site / "content/posts/ett-utkast.md"
+    draft.write_text("---\ntitle: Ett utkast\ndate: 2017-01-01\ncategory: ovrigt\n"
+                     "draft: true\n---\nInte klart än.\n")
+    preview = PreviewServer(site, "127.0.0.1", 0, Log())
+    preview.start()
+    try:
+        status, page, _ = get(preview, "/ovrigt/ett-utkast/")
+        assert status == 200
+        assert "Utkast – visas bara i förhandsgranskningen." in page
+        status, page, _ = get(preview, "/ovrigt/finns-inte/")
+        assert status == 404 and "/__sitegen/reload.js" in page
+        status, _, headers = get(preview, "/ovrigt/ett-utkast")
+        assert status == 301 and headers["location"] == "/ovrigt/ett-utkast/"
+    finally:
+        preview.close()
+
+
+def test_cli_serve_stops_cleanly_on_ctrl_c(site: Path) -> None:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "sitegen", "--root", str(site), "serve",
+                             "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, env=env)
+    lines: queue.Queue[str] = queue.Queue()
+    reader = threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout or []],
+                              daemon=True)
+    reader.start()
+    try:
+        url = ""
+        deadline = time.monotonic() + TIMEOUT
+        while not url and time.monotonic() < deadline:
+            try:
+                line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            found = re.search(r"Förhandsgranskning på (http://127\.0\.0\.1:(\d+)/)", line)
+            url = found.group(1) if found else ""
+        assert url, "serve printed no URL"
+        port = int(url.rsplit(":", 1)[1].strip("/"))
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+        conn.request("GET", URL)
+        assert conn.getresponse().status == 200
+        conn.close()
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=TIMEOUT) == 0
+        reader.join(timeout=5)
+        rest = []
+        while not lines.empty():
+            rest.append(lines.get())
+        assert "Förhandsgranskningen stoppad.\n" in rest
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=5)
