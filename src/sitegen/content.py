@@ -86,7 +86,7 @@ def split_frontmatter(source: SourceFile) -> tuple[Located, str, int] | Problem:
     """(frontmatter, body, lines before the body)."""
     text = source.text
     if not text.strip():
-        return Problem(source.path, 0, "filen är tom; en post börjar med frontmatter mellan "
+        return Problem(source.path, 1, "filen är tom; en post börjar med frontmatter mellan "
                                        "två rader ---")
     if text.split("\n", 1)[0].rstrip() != "---":
         return Problem(source.path, 1, "frontmatter saknas: filen ska börja med en rad ---")

@@ -138,14 +138,14 @@ def _check_urls(posts: tuple[Post, ...], pages: list[Page]) -> list[Problem]:
 
     site_pages = "webbplatsens egna sidor"
     claim("/", site_pages, "", 0)
+    categories = sorted({post.category for post in posts})
+    for category in categories:
+        claim(f"/{category}/", site_pages, "", 0)
     for page in pages:
         if page.slug in RESERVED:
             problems.append(Problem(page.source.path, 1, f'sidan kan inte heta "{page.slug}": '
                                                          "adressen används av webbplatsen"))
         claim(page.url, page.source.path, page.source.path, 1)
-    categories = sorted({post.category for post in posts})
-    for category in categories:
-        claim(f"/{category}/", site_pages, "", 0)
     for post in posts:
         if post.category in RESERVED:
             problems.append(Problem(post.source.path, 1, f'kategorin "{post.category}" krockar '

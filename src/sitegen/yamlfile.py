@@ -36,7 +36,8 @@ def read_text(path: Path, shown: str, *, limit: int = MAX_FILE_BYTES) -> str | P
         return Problem(shown, 0, f"filen är för stor (mer än {limit // 1_000_000} MB); dela "
                                  "upp texten eller ta bort inklistrade data")
     if b"\x00" in raw:
-        return Problem(shown, 0, "filen är binär, inte text")
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        return Problem(shown, line, "filen är binär, inte text")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -85,7 +86,24 @@ def _walk(node: yaml.Node, at: KeyPath, offset: int, lines: dict[KeyPath, int],
 
 class _Loader(yaml.SafeLoader):
     """Safe loader that refuses duplicate keys instead of keeping the last one, and
-    turns a value the constructor chokes on (2016-02-30) into a located YAML error."""
+    turns a value the constructor chokes on (2016-02-30) into a located YAML error.
+    Nesting is capped: no frontmatter needs it, and PyYAML slows down and finally
+    recurses too deep on thousands of levels."""
+
+    MAX_DEPTH = 100
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        self._depth += 1
+        try:
+            if self._depth > self.MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"för djupt nästlad (mer än {self.MAX_DEPTH} nivåer)",
+                    self.peek_event().start_mark)
+            node: yaml.Node | None = super().compose_node(parent, index)  # type: ignore[misc]
+            return node
+        finally:
+            self._depth -= 1
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         try:
@@ -132,7 +150,10 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 
 def load_yaml(text: str, path: str, *, line_offset: int = 0) -> Located | Problem:
     """Parse one YAML document; a syntax error becomes a Problem at its line."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:
+        return _reader_problem(exc, text, path, line_offset)
     try:
         node = loader.get_single_node()
         value = loader.construct_document(node) if node is not None else None
@@ -145,10 +166,7 @@ def load_yaml(text: str, path: str, *, line_offset: int = 0) -> Located | Proble
         what = exc.problem or exc.context or "okänt fel"
         return Problem(path, line, f"ogiltig YAML: {what}")
     except yaml.reader.ReaderError as exc:
-        line = text[: exc.position].count("\n") + 1 + line_offset
-        char = exc.character
-        shown = f"U+{char:04X}" if isinstance(char, int) else repr(char)
-        return Problem(path, line, f"ogiltig YAML: tecknet {shown} är inte tillåtet")
+        return _reader_problem(exc, text, path, line_offset)
     except yaml.YAMLError as exc:
         return Problem(path, line_offset + 1, f"ogiltig YAML: {exc}")
     except RecursionError:
@@ -156,3 +174,11 @@ def load_yaml(text: str, path: str, *, line_offset: int = 0) -> Located | Proble
     finally:
         loader.dispose()
     return Located(value, path, lines)
+
+
+def _reader_problem(exc: yaml.reader.ReaderError, text: str, path: str,
+                    line_offset: int) -> Problem:
+    line = text[: exc.position].count("\n") + 1 + line_offset
+    char = exc.character
+    shown = f"U+{char:04X}" if isinstance(char, int) else repr(char)
+    return Problem(path, line, f"ogiltig YAML: tecknet {shown} är inte tillåtet")
