@@ -83,7 +83,8 @@ def big_post() -> bytes:
     return post(VISIT).encode() + para * (10_000_000 // len(para) + 1)
 
 
-LAUGHS = "l0: &l0 [ha]\n" + "".join(f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]\n" for i in range(1, 10))
+LAUGHS = "l0: &l0 [ha]\n" + "".join(
+    f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]\n" for i in range(1, 10))
 
 CASES = [
     # ---- YAML syntax and shape

@@ -93,14 +93,14 @@ class _Loader(yaml.SafeLoader):
     MAX_DEPTH = 100
     _depth = 0
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         self._depth += 1
         try:
             if self._depth > self.MAX_DEPTH:
                 raise yaml.composer.ComposerError(
                     None, None, f"för djupt nästlad (mer än {self.MAX_DEPTH} nivåer)",
-                    self.peek_event().start_mark)
-            node: yaml.Node | None = super().compose_node(parent, index)  # type: ignore[misc]
+                    self.peek_event().start_mark)  # type: ignore[no-untyped-call]
+            node: yaml.Node | None = super().compose_node(parent, index)
             return node
         finally:
             self._depth -= 1
