@@ -161,7 +161,9 @@ class Renderer:
         self.search_page()
         self.aggregates()
         self.feeds()
-        self.emit("/404.html", "404.html", title="Sidan finns inte", crumbs=[])
+        self.emit("/404.html", "404.html", title="Sidan finns inte", crumbs=[],
+                  description="Sidan finns inte. Hitta vidare via startsidan, arkivet, "
+                              "kommunerna, temana eller sökningen.")
         self.aliases()
         self.sitemap()
         self.files["robots.txt"] = (f"User-agent: *\nAllow: /\n\n"
@@ -189,7 +191,9 @@ class Renderer:
             crumbs = [Crumb(self.site.config.categories[post.category], f"/{post.category}/")]
             if post.municipalities:
                 m = post.municipalities[0]
-                crumbs = [Crumb("Kommuner", "/kommun/"), Crumb(m.name, f"/kommun/{m.slug}/")]
+                crumbs = [Crumb("Kommuner", "/kommun/"),
+                          Crumb(m.county.name, f"/lan/{m.county.slug}/"),
+                          Crumb(m.name, f"/kommun/{m.slug}/")]
             self.emit(post.url, "post.html", title=post.title, post=post, newer=newer,
                       older=older, plan=self.site.plan_entries([post]),
                       followup_of=followup_of,
@@ -202,7 +206,8 @@ class Renderer:
         for category, members in sorted(by_category.items()):
             label = self.site.config.categories[category]
             self.paginated(f"/{category}/", "list.html", members, title=label,
-                           crumbs=[], intro="")
+                           crumbs=[], intro="",
+                           description=f"Alla inlägg i kategorin {label}, nyast först.")
 
     def pages(self) -> None:
         for page in self.site.pages:
@@ -221,7 +226,8 @@ class Renderer:
     def municipalities(self) -> None:
         site = self.site
         self.emit("/kommun/", "municipalities.html", title="Kommuner",
-                  crumbs=[], by_county=site.by_county, counts={
+                  crumbs=[], by_county=site.by_county,
+                  description="Alla besökta kommuner, län för län, med antal inlägg.", counts={
                       m: len(ps) for m, ps in site.by_municipality.items()})
         for municipality, posts in site.by_municipality.items():
             self.paginated(
@@ -238,6 +244,7 @@ class Renderer:
     def counties(self) -> None:
         site = self.site
         self.emit("/lan/", "counties.html", title="Län", crumbs=[], by_county=site.by_county,
+                  description="Alla län med besökta kommuner och antal inlägg.",
                   counts={c: sum(len(site.by_municipality[m]) for m in ms)
                           for c, ms in site.by_county.items()})
         for county, municipalities in site.by_county.items():
@@ -249,6 +256,7 @@ class Renderer:
     def themes(self) -> None:
         site = self.site
         self.emit("/tema/", "themes.html", title="Teman", crumbs=[], themes=site.themes,
+                  description="Alla teman i besöksbloggen, med beskrivning och antal inlägg.",
                   counts={t: len(site.by_theme.get(t, ())) for t in site.themes})
         for theme in site.themes:
             posts = site.by_theme.get(theme, ())
@@ -313,17 +321,14 @@ class Renderer:
             self.files["assets/redirects.json"] = _json(query)
 
     def sitemap(self) -> None:
+        aliases = {a for p in self.site.posts for a in p.aliases}
         urls = sorted(
-            "/" + path.removesuffix("index.html") for path in self.files
-            if path.endswith(".html") and path != "404.html" and not path.startswith("assets/")
-            and not self._is_alias(path)
+            url for url in ("/" + path.removesuffix("index.html") for path in self.files
+                            if path.endswith(".html") and path != "404.html")
+            if url not in aliases and not url.startswith("/assets/")
         )
         lastmod = {p.url: p.date for p in self.site.posts if p.date}
         self.emit("/sitemap.xml", "sitemap.xml", urls=urls, lastmod=lastmod)
-
-    def _is_alias(self, path: str) -> bool:
-        url = "/" + path.removesuffix("index.html")
-        return any(url in p.aliases or "/" + path in p.aliases for p in self.site.posts)
 
 
 def sorted_newest(posts: Iterable[Post]) -> list[Post]:
