@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the Hugo and Pelican templates below are kept one tag a line)
 """Generate a deterministic benchmark corpus of Swedish visit posts.
 
     python benchmarks/generate.py --posts 10000 --out DIR [--seed 1]
@@ -361,7 +362,7 @@ def write_sitegen(out: Path, posts: list[Post], themes: list[dict]) -> None:
               f"themes: [{', '.join(q(t) for t in p.themes)}]"]
         fm += yaml_items("plan", p.plan) + yaml_items("national_input", p.national_input)
         if p.followup:
-            fm += [f"followup:", f"  of: {p.followup['of']}", "  items:"]
+            fm += ["followup:", f"  of: {p.followup['of']}", "  items:"]
             for entry in p.followup["items"]:
                 fm.append(f"    - item: {q(entry['item'])}")
                 fm.append(f"      status: {entry['status']}")
@@ -686,7 +687,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--hugo", type=Path, help="also write the same posts as a Hugo site")
     parser.add_argument("--pelican", type=Path, help="also write them as a Pelican site")
+    parser.add_argument("--source", type=Path, default=REPO,
+                        help="the sitegen tree whose layouts/ and assets/ are copied "
+                             "(default: this repository)")
     args = parser.parse_args(argv)
+    global REPO
+    REPO = args.source.resolve()
     posts, themes = generate(args.posts, args.seed)
     write_sitegen(args.out, posts, themes)
     if args.hugo:

@@ -123,25 +123,25 @@ def machine() -> dict[str, object]:
 
 # --- corpus -----------------------------------------------------------------------------
 
-def stamp(size: int, seed: int) -> str:
-    digest = hashlib.sha256(f"{size}:{seed}".encode())
-    for path in sorted([HERE / "generate.py", *(REPO / "layouts").rglob("*"),
-                        *(REPO / "assets").rglob("*")]):
+def stamp(size: int, seed: int, source: Path) -> str:
+    digest = hashlib.sha256(f"{size}:{seed}:{source}".encode())
+    for path in sorted([HERE / "generate.py", *(source / "layouts").rglob("*"),
+                        *(source / "assets").rglob("*")]):
         if path.is_file():
             digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()
 
 
-def corpus(work: Path, size: int, seed: int, python: str) -> Path:
+def corpus(work: Path, size: int, seed: int, python: str, source: Path) -> Path:
     base = work / str(size)
     mark = base / "STAMP"
-    want = stamp(size, seed)
+    want = stamp(size, seed, source)
     if mark.exists() and mark.read_text() == want:
         return base
     print(f"# generating {size} posts into {base}", file=sys.stderr)
     subprocess.run([python, str(HERE / "generate.py"), "--posts", str(size), "--seed", str(seed),
                     "--out", str(base / "sitegen"), "--hugo", str(base / "hugo"),
-                    "--pelican", str(base / "pelican")], check=True)
+                    "--pelican", str(base / "pelican"), "--source", str(source)], check=True)
     mark.write_text(want)
     return base
 
@@ -230,6 +230,15 @@ def other_cold(tool: str, cmd: list[str], site: Path, size: int, runs: int,
         print(f"#   {tool} cold run {len(result.runs)}: {run.wall:.2f} s wall, "
               f"{run.cpu:.2f} s CPU, {run.rss_mb:.0f} MB", file=sys.stderr)
     return result
+
+
+def commit(source: Path) -> str:
+    try:
+        out = subprocess.run(["git", "-C", str(source), "describe", "--always", "--dirty"],
+                             capture_output=True, text=True, timeout=30)
+    except OSError:
+        return "?"
+    return out.stdout.strip() or "not a git checkout"
 
 
 def count_pages(root: Path) -> int:
@@ -322,7 +331,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pelican-runs", type=int, help="cap Pelican's runs (slow at 10k)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--work", type=Path, default=Path("/tmp/sitegen-bench"))
-    parser.add_argument("--sitegen", default=str(REPO / ".venv" / "bin" / "sitegen"))
+    parser.add_argument("--sitegen", default=str(REPO / ".venv" / "bin" / "sitegen"),
+                        help="the sitegen command to measure (default: this repository's .venv)")
+    parser.add_argument("--source", type=Path, default=REPO,
+                        help="the sitegen tree whose layouts/ and assets/ the corpus uses; "
+                             "give it with --sitegen when measuring another checkout")
     parser.add_argument("--cases", default="cold,noop,post,template")
     parser.add_argument("--search", default="no,yes",
                         help="no,yes: without and with the search index")
@@ -342,7 +355,7 @@ def main(argv: list[str] | None = None) -> int:
     info["hugo"] = version([str(hugo), "version"]) if hugo else "not installed"
     info["pelican"] = version([str(pelican), "--version"]) if pelican else "not installed"
     try:
-        import pagefind_bin  # type: ignore[import-untyped]  # noqa: F401
+        import pagefind_bin  # type: ignore[import-untyped]
         info["pagefind"] = version([str(Path(pagefind_bin.__file__).parent / "pagefind"),
                                     "--version"])
     except ImportError:
@@ -371,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
         results.append(result)
         dump()
     for size in sizes:
-        base = corpus(args.work, size, args.seed, python)
+        base = corpus(args.work, size, args.seed, python, args.source)
         load[f"{size} before"] = list(os.getloadavg())
         if "sitegen" in tools:
             sitegen_cases(base / "sitegen", size, args.runs, args.sitegen, searches, cases,
@@ -396,6 +409,7 @@ def main(argv: list[str] | None = None) -> int:
     print("- load average (1, 5, 15 min): " + "; ".join(
         f"{k}: {' '.join(f'{x:.1f}' for x in v)}" for k, v in load.items()))
     print("- HTML files written: " + ", ".join(f"{k}: {v}" for k, v in pages.items()))
+    print(f"- sitegen source: {args.source} ({commit(args.source)})")
     print(f"\nCommand: `{' '.join([Path(sys.executable).name, *sys.argv])}`\n")
     print("## Medians\n")
     print(table(results))
