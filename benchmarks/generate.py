@@ -681,18 +681,19 @@ def write_pelican(out: Path, posts: list[Post]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global REPO
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--posts", type=int, default=1000)
     parser.add_argument("--out", type=Path, required=True, help="the sitegen site to write")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--hugo", type=Path, help="also write the same posts as a Hugo site")
     parser.add_argument("--pelican", type=Path, help="also write them as a Pelican site")
-    parser.add_argument("--source", type=Path, default=REPO,
+    parser.add_argument("--source", type=Path,
                         help="the sitegen tree whose layouts/ and assets/ are copied "
                              "(default: this repository)")
     args = parser.parse_args(argv)
-    global REPO
-    REPO = args.source.resolve()
+    if args.source:
+        REPO = args.source.resolve()
     posts, themes = generate(args.posts, args.seed)
     write_sitegen(args.out, posts, themes)
     if args.hugo:
