@@ -80,7 +80,8 @@ class _NoAliases(render.Renderer):
 
 def _render_without_aliases(root: Path, site: Site) -> tuple[dict[str, bytes], list[Problem]]:
     renderer = _NoAliases(site, root / "layouts", render.hash_assets(root / "assets"))
-    files = renderer.render_all()
+    # Without a previous build to reuse, every file is rendered to bytes.
+    files = {k: v for k, v in renderer.render_all().items() if isinstance(v, bytes)}
     return files, sorted(set(renderer.problems))
 
 

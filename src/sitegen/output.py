@@ -21,6 +21,7 @@ from pathlib import Path, PurePosixPath
 from sitegen.errors import Problem, SitegenError
 
 MARKER = ".sitegen-output"
+MARKER_TEXT = "Byggd av sitegen. Mappen ersätts vid varje bygge.\n"
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 SOURCE_FOLDERS = ("content", "layouts", "assets")
@@ -92,7 +93,7 @@ def forbidden(output: Path, root: Path | None) -> str | None:
     return None
 
 
-def prepare(files: Mapping[str, bytes], output: Path, *, force: bool = False,
+def prepare(files: Mapping[str, bytes | Path], output: Path, *, force: bool = False,
             root: Path | None = None) -> Path | list[Problem]:
     """Write `files` into a staging folder beside `output` and return it; `swap_in` then
     publishes it. On any problem nothing is written and the old `output` stays."""
@@ -135,10 +136,10 @@ def staging_path(output: Path) -> Path:
     return output.with_name(f".{output.name}.staging")
 
 
-def stage(files: Mapping[str, bytes], staging: Path) -> None:
+def stage(files: Mapping[str, bytes | Path], staging: Path) -> None:
     """Write `files` into a new staging folder (marker first, so it is known as ours)."""
     staging.mkdir(parents=True)
-    (staging / MARKER).write_text("Byggd av sitegen. Mappen ersätts vid varje bygge.\n")
+    (staging / MARKER).write_text(MARKER_TEXT, "utf-8")
     made: set[Path] = set()
     for name, data in files.items():
         target = staging / name
@@ -146,7 +147,19 @@ def stage(files: Mapping[str, bytes], staging: Path) -> None:
         if parent not in made:
             parent.mkdir(parents=True, exist_ok=True)
             made.add(parent)
-        target.write_bytes(data)
+        if isinstance(data, Path):
+            _link_or_copy(data, target)
+        else:
+            target.write_bytes(data)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """Keep an unchanged file: a hard link shares its bytes and its mtime, so a deploy by
+    rsync sees it as unchanged; a copy where links are not possible."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def swap_in(staging: Path, output: Path) -> None:

@@ -9,7 +9,7 @@ import datetime as dt
 import hashlib
 import math
 import posixpath
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -17,8 +17,8 @@ from typing import Any, Generic, TypeVar
 import jinja2
 
 from sitegen.errors import Problem
+from sitegen.incremental import Fingerprinter
 from sitegen.model import Post, Theme
-from sitegen.registry import County, Municipality
 from sitegen.site import InputEntry, PlanEntry, Site, chronological
 from sitegen.slugs import swedish_key
 
@@ -99,13 +99,32 @@ class Crumb:
     url: str
 
 
+@dataclass(frozen=True)
+class Reuse:
+    """The previous build's pages: a page whose fingerprint is unchanged is taken from
+    `old_output` instead of being rendered again."""
+
+    fingerprinter: Fingerprinter
+    previous: dict[str, str]
+    """Output path → fingerprint, as the previous build wrote `old_output`."""
+    old_output: Path
+
+
+Output = dict[str, bytes | Path]
+"""Output path → new bytes, or the previous build's file to keep as it is."""
+
+
 class Renderer:
     """Holds the Jinja environment and the site; one method per kind of page."""
 
-    def __init__(self, site: Site, layouts: Path, assets: dict[str, Asset]) -> None:
+    def __init__(self, site: Site, layouts: Path, assets: dict[str, Asset],
+                 reuse: Reuse | None = None) -> None:
         self.site = site
         self.assets = assets
-        self.files: dict[str, bytes] = {}
+        self.reuse = reuse
+        self.files: Output = {}
+        self.fingerprints: dict[str, str] = {}
+        self.rendered = 0
         self.problems: list[Problem] = []
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(layouts),
@@ -141,14 +160,22 @@ class Renderer:
         path = url.lstrip("/")
         if not path or path.endswith("/"):
             path += "index.html"
+        if self.reuse is not None:
+            fingerprint = self.reuse.fingerprinter.page(template, url, context)
+            self.fingerprints[path] = fingerprint
+            old = self.reuse.old_output / path
+            if self.reuse.previous.get(path) == fingerprint and old.is_file():
+                self.files[path] = old
+                return
         try:
             text = self.env.get_template(template).render(url=url, **context)
         except jinja2.TemplateError as exc:
             self.problems.append(_template_problem(exc, template))
             return
         self.files[path] = text.encode("utf-8")
+        self.rendered += 1
 
-    def render_all(self) -> dict[str, bytes]:
+    def render_all(self) -> Output:
         for asset in self.assets.values():
             self.files[asset.url.lstrip("/")] = asset.data
         self.home()
@@ -381,13 +408,22 @@ def _template_problem(exc: jinja2.TemplateError, template: str) -> Problem:
     return Problem(f"layouts/{template}", 0, f"mallfel: {exc}")
 
 
+@dataclass(frozen=True)
+class Rendered:
+    files: Output
+    fingerprints: dict[str, str]
+    """Output path → fingerprint of what rendered it (only when reusing)."""
+    pages: int
+    """Pages rendered anew (the rest were kept from the previous build)."""
+    problems: list[Problem]
+
+
 def render_site(site: Site, layouts: Path, assets: dict[str, Asset],
-                ) -> tuple[dict[str, bytes], list[Problem]]:
-    renderer = Renderer(site, layouts, assets)
+                reuse: Reuse | None = None) -> Rendered:
+    renderer = Renderer(site, layouts, assets, reuse)
     files = renderer.render_all()
     # Several pages fail the same way when one template is broken: report it once.
     problems = sorted(set(renderer.problems))
-    return files, problems
+    return Rendered(files, renderer.fingerprints, renderer.rendered, problems)
 
 
-__all__ = ["Asset", "Callable", "County", "Municipality", "hash_assets", "render_site"]

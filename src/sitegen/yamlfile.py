@@ -151,9 +151,9 @@ def _timestamp_or_text(loader: _Loader, node: yaml.ScalarNode) -> object:
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicates)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 
-_FastLoader: type[yaml.SafeLoader] | None = None
+_FastLoader: type[Any] | None = None
 if getattr(yaml, "__with_libyaml__", False):
-    class _CLoader(yaml.CSafeLoader):  # type: ignore[name-defined,misc]
+    class _CLoader(yaml.CSafeLoader):
         """libyaml's parser with our constructors: about 7× faster on frontmatter. Used
         only for shallow documents (see `_shallow`); deep ones go through the Python
         loader, which caps nesting with a clear error."""

@@ -1,0 +1,186 @@
+"""What lets a rebuild redo only what changed.
+
+Two caches under `<site>/.sitegen-cache/`, both pure optimisations: deleting them only
+makes the next build cold, never different.
+
+- The parse cache maps each content file's digest to its validated Post or Page (and
+  its problems). A post is a pure function of its file and the *salt*: sitegen's own
+  code, site.yaml, the theme vocabulary and the municipality register. Change any of
+  those and every entry is void.
+- The page cache maps each output path to a fingerprint of what rendered it: the
+  template set, the assets, the site-wide values every page shows, and the page's own
+  context, where a post stands for its file digest. A page whose fingerprint is
+  unchanged and whose previous bytes are still in `output/` is linked, not rendered.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import hashlib
+import pickle
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import sitegen
+from sitegen.errors import Problem
+from sitegen.model import Page, Post
+
+CACHE_DIR = ".sitegen-cache"
+_FORMAT = 1
+T = TypeVar("T")
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def code_salt(extra: Iterable[bytes]) -> str:
+    """Digest of sitegen's own source and the given inputs (site.yaml, themes, register)."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{_FORMAT}:{sitegen.__version__}".encode())
+    package = Path(sitegen.__file__).parent
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".csv", ".json") and path.is_file():
+            h.update(path.relative_to(package).as_posix().encode())
+            h.update(path.read_bytes())
+    for chunk in extra:
+        h.update(len(chunk).to_bytes(8, "little"))
+        h.update(chunk)
+    return h.hexdigest()
+
+
+def _load_pickle(path: Path) -> Any:
+    try:
+        with path.open("rb") as f:
+            return pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
+            ValueError, TypeError):
+        return None
+
+
+def _save_pickle(path: Path, value: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    with temporary.open("wb") as f:
+        pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+    temporary.replace(path)
+
+
+@dataclass
+class ParseCache:
+    """Validated content by file digest. `wrap` turns a parse function into a cached one."""
+
+    path: Path
+    salt: str
+    entries: dict[str, tuple[str, Any, list[Problem]]] = field(default_factory=dict)
+    digests: dict[str, str] = field(default_factory=dict)
+    """Source path → digest of its text, for every file seen in this run."""
+    hits: int = 0
+
+    @classmethod
+    def open(cls, root: Path, salt: str) -> ParseCache:
+        path = root / CACHE_DIR / "parsed.pickle"
+        stored = _load_pickle(path)
+        entries = stored[1] if isinstance(stored, tuple) and stored[0] == salt else {}
+        return cls(path, salt, entries)
+
+    def wrap(self, parse: Callable[[Any, Any, list[Problem]], T | None]
+             ) -> Callable[[Any, Any, list[Problem]], T | None]:
+        def cached(source: Any, ctx: Any, problems: list[Problem]) -> T | None:
+            key = digest(source.text.encode("utf-8", "surrogatepass"))
+            self.digests[source.path] = key
+            entry = self.entries.get(source.path)
+            if entry is not None and entry[0] == key:
+                self.hits += 1
+                problems.extend(entry[2])
+                result: T | None = entry[1]
+                return result
+            mark = len(problems)
+            result = parse(source, ctx, problems)
+            self.entries[source.path] = (key, result, problems[mark:])
+            return result
+
+        return cached
+
+    def save(self) -> None:
+        live = {path: entry for path, entry in self.entries.items() if path in self.digests}
+        _save_pickle(self.path, (self.salt, live))
+
+
+class Fingerprinter:
+    """Stable digests of template contexts. A Post or Page stands for its file digest;
+    lists passed to many pages (a theme's plan items) are digested once per build."""
+
+    def __init__(self, sources: dict[str, str], site_wide: str) -> None:
+        self.sources = sources
+        self.site_wide = site_wide
+        self._memo: dict[int, tuple[Any, str]] = {}
+
+    def page(self, template: str, url: str, context: dict[str, Any]) -> str:
+        h = hashlib.blake2b(digest_size=16)
+        h.update(f"{self.site_wide}\0{template}\0{url}\0".encode())
+        for key in sorted(context):
+            h.update(key.encode())
+            h.update(self.value(context[key]).encode())
+        return h.hexdigest()
+
+    def value(self, value: Any) -> str:
+        if isinstance(value, Post | Page):
+            return "P" + self.sources.get(value.source.path, repr(value))
+        if value is None or isinstance(value, str | int | float | bool | dt.date):
+            return repr(value)
+        if isinstance(value, enum.Enum):
+            return repr(value.value)
+        memo = self._memo.get(id(value))
+        if memo is not None and memo[0] is value:
+            return memo[1]
+        result = self._compound(value)
+        self._memo[id(value)] = (value, result)  # keep `value` alive while its id is in use
+        return result
+
+    def _compound(self, value: Any) -> str:
+        if isinstance(value, list | tuple):
+            parts = [self.value(item) for item in value]
+        elif isinstance(value, dict):
+            parts = [self.value(k) + ":" + self.value(v) for k, v in value.items()]
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            parts = [self.value(getattr(value, f.name)) for f in dataclasses.fields(value)]
+        elif callable(value):
+            parts = [getattr(value, "__module__", ""), getattr(value, "__qualname__", "")]
+        else:
+            raise TypeError(f"cannot fingerprint {type(value).__name__}")
+        return digest("\x1f".join(parts).encode())
+
+
+@dataclass
+class PageCache:
+    """What the last build wrote to `output/`: page fingerprints, every path, and whether
+    the search index was built. Valid only while output/'s marker is the one it wrote."""
+
+    path: Path
+    fingerprints: dict[str, str] = field(default_factory=dict)
+    paths: set[str] = field(default_factory=set)
+    """Every output path except the search index's."""
+    searched: bool = False
+
+    @classmethod
+    def open(cls, root: Path, output: Path, marker: str) -> PageCache:
+        name = digest(str(output).encode())
+        path = root / CACHE_DIR / f"pages-{name}.pickle"
+        stored = _load_pickle(path)
+        try:
+            current = (output / marker).read_text("utf-8")
+        except OSError:
+            current = ""
+        if (isinstance(stored, tuple) and len(stored) == 4 and stored[0] == current
+                and current):
+            return cls(path, stored[1], stored[2], stored[3])
+        return cls(path)
+
+    def save(self, output_id: str, fingerprints: dict[str, str], paths: set[str],
+             searched: bool) -> None:
+        _save_pickle(self.path, (output_id, fingerprints, paths, searched))

@@ -1,0 +1,91 @@
+"""Incremental builds redo only what changed, and their output is byte for byte the
+output of a cold build of the same input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitegen.build import BuildResult, build
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
+            if p.is_file() and p.name != ".sitegen-output"}
+
+
+def cold(root: Path, tmp_path: Path, name: str) -> dict[str, bytes]:
+    out = tmp_path / name
+    build(root, out, incremental_build=False, with_search=False)
+    return snapshot(out)
+
+
+@pytest.fixture
+def site(make_site) -> Path:  # type: ignore[no-untyped-def]
+    root: Path = make_site("basic")
+    first = build(root, with_search=False)
+    assert first.changed == first.files  # a first build writes everything
+    return root
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), "utf-8")
+
+
+def test_noop_rebuild_renders_and_writes_nothing(site: Path) -> None:
+    index = site / "output" / "index.html"
+    inode = index.stat().st_ino
+    result = build(site, with_search=False)
+    assert (result.rendered, result.changed) == (0, 0)
+    assert index.stat().st_ino == inode  # output/ was not even swapped
+
+
+def test_one_post_edited_rerenders_few_pages_and_matches_cold(site: Path,
+                                                              tmp_path: Path) -> None:
+    untouched = site / "output" / "kommun" / "haabo" / "index.html"
+    mtime = untouched.stat().st_mtime_ns
+    edit(site / "content/posts/aterbesok-i-habo.md", "Vi kom tillbaka", "Vi kom äntligen tillbaka")
+    result: BuildResult = build(site, with_search=False)
+    assert 0 < result.rendered < result.files / 2
+    assert result.changed >= 1
+    assert "äntligen" in (site / "output/kommunbesok/aterbesok-i-habo/index.html").read_text()
+    assert untouched.stat().st_mtime_ns == mtime  # unchanged files keep their mtime (rsync)
+    assert snapshot(site / "output") == cold(site, tmp_path, "cold")
+
+
+@pytest.mark.parametrize("change", ["template", "settings", "theme", "title", "delete"])
+def test_every_kind_of_change_matches_a_cold_build(site: Path, tmp_path: Path,
+                                                   change: str) -> None:
+    if change == "template":
+        edit(site / "layouts/base.html", "Hoppa till innehållet", "Till innehållet")
+    elif change == "settings":
+        edit(site / "site.yaml", "title: Testbloggen", "title: Provbloggen")
+    elif change == "theme":
+        edit(site / "content/themes.yaml", "Att rekrytera", "Att hitta")
+    elif change == "title":
+        edit(site / "content/posts/besok-i-habo-och-haabo.md", "title: Besök i Håbo",
+             "title: Ett besök i Håbo")
+    else:
+        (site / "content/posts/en-dialog.md").unlink()
+    result = build(site, with_search=False)
+    assert result.changed >= 1
+    assert snapshot(site / "output") == cold(site, tmp_path, "cold")
+
+
+def test_search_index_is_rebuilt_only_when_an_indexed_page_changes(make_site,  # type: ignore[no-untyped-def]
+                                                                   tmp_path: Path) -> None:
+    root: Path = make_site("basic")
+    assert build(root).searched
+    entry = root / "output/pagefind/pagefind-entry.json"
+    assert entry.is_file()
+    again = build(root)
+    assert not again.searched and entry.is_file()
+    edit(root / "content/posts/en-dialog.md", "inte är ett besök", "inte är något besök")
+    assert build(root).searched
+    assert (root / "output/pagefind/pagefind-entry.json").is_file()
+    # a build without search after one with it drops the index, as a cold build would
+    assert not build(root, with_search=False).searched
+    assert not (root / "output/pagefind").exists()
