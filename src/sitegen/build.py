@@ -27,7 +27,10 @@ class Loaded:
 
 @dataclass
 class BuildResult:
-    site: Site
+    site: Site | None
+    """The site model; None when nothing changed and the build stopped before loading."""
+    posts: int
+    drafts: int
     files: int
     warnings: list[Problem]
     timings: dict[str, float] = field(default_factory=dict)
@@ -82,15 +85,16 @@ def load(root: Path, *, drafts: bool = False,
 
 
 def _site_wide(root: Path, site: Site, assets: dict[str, render.Asset],
-               sources: dict[str, str]) -> str:
-    """What every page may show besides its own context: templates, assets, settings,
-    the plain pages and the themes (footer and navigation)."""
+               cache: incremental.ParseCache) -> str:
+    """What every page may show besides its own context: sitegen's code and the
+    registers (the salt), templates, assets, settings, the plain pages and the themes."""
+    sources = cache.digests
     layouts = root / "layouts"
-    parts = [incremental.digest(p.read_bytes()) + p.name
+    parts = [cache.salt] + [incremental.digest(p.read_bytes()) + p.name
              for p in sorted(layouts.rglob("*")) if p.is_file()]
     parts += [a.url for a in assets.values()]
     parts += [repr(site.config), repr(site.themes)]
-    parts += [sources.get(p.source.path, repr(p)) for p in site.pages]
+    parts += [sources.get(p.source.path) or repr(p) for p in site.pages]
     return incremental.digest("\0".join(parts).encode())
 
 
@@ -129,7 +133,13 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False,
     clock = _Clock()
     target = (out if out is not None else root / "output").absolute()
     output.recover(target)
-    cache = incremental.ParseCache.open(root, _salt(root)) if incremental_build else None
+    salt = _salt(root)
+    last = incremental.LastBuild.open(root, target)
+    inputs = incremental.input_digest(root, salt, (drafts, with_search))
+    if incremental_build and last.unchanged(inputs, target / output.MARKER):
+        clock.lap("load")
+        return BuildResult(None, *last.summary, clock.timings)
+    cache = incremental.ParseCache.open(root, salt) if incremental_build else None
     loaded = load(root, drafts=drafts, cache=cache)
     clock.lap("load")
 
@@ -137,7 +147,7 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False,
     pages_cache = incremental.PageCache.open(root, target, output.MARKER)
     reuse = None
     if cache is not None and output.owned(target):
-        site_wide = _site_wide(root, loaded.site, assets, cache.digests)
+        site_wide = _site_wide(root, loaded.site, assets, cache)
         reuse = render.Reuse(incremental.Fingerprinter(cache.digests, site_wide),
                              pages_cache.fingerprints, target)
     done = render.render_site(loaded.site, root / "layouts", assets, reuse)
@@ -157,12 +167,22 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False,
                 files[path.relative_to(target).as_posix()] = path
     elif with_search:
         searched = True
-    result = BuildResult(loaded.site, len(files), loaded.warnings, clock.timings, rendered,
-                         changed, searched)
+    posts = loaded.site.posts
+    result = BuildResult(loaded.site, len(posts), sum(p.draft for p in posts), len(files),
+                         loaded.warnings, clock.timings, rendered, changed, searched)
+    summary = (result.posts, result.drafts, result.files, result.warnings)
     own_paths = {p for p in files if not p.startswith("pagefind/")}
     if (changed == 0 and own_paths == pages_cache.paths and pages_cache.searched ==
             with_search and not searched):
-        return result  # nothing changed: output/ is already this build
+        # Nothing changed: output/ is already this build. Keep the fingerprints (they
+        # change with sitegen's code even when the pages do not).
+        if reuse is not None and fingerprints != pages_cache.fingerprints:
+            marker_file = target / output.MARKER
+            pages_cache.save(marker_file.read_text("utf-8"), fingerprints, own_paths,
+                             with_search)
+        if incremental_build:
+            last.save(inputs, (target / output.MARKER).read_text("utf-8"), summary)
+        return result
 
     staging = output.prepare(files, target, force=force, root=root)
     if isinstance(staging, list):
@@ -181,6 +201,8 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False,
     output.swap_in(staging, target)
     if reuse is not None:
         pages_cache.save(marker, fingerprints, own_paths, with_search)
+    if incremental_build:
+        last.save(inputs, marker, summary)
     return result
 
 

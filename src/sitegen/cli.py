@@ -32,7 +32,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     _print_problems(result.warnings)
     timings = result.timings
     own = sum(v for k, v in timings.items() if k != "search")
-    print(f"Byggde {len(result.site.posts)} inlägg och {result.files} filer till "
+    print(f"Byggde {result.posts} inlägg och {result.files} filer till "
           f"{args.output or root / 'output'} på {own:.2f} s")
     if "search" in timings:
         print(f"Sökindex (Pagefind): {timings['search']:.2f} s")

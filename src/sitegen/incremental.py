@@ -27,7 +27,9 @@ from typing import Any, TypeVar
 
 import sitegen
 from sitegen.errors import Problem
-from sitegen.model import Page, Post
+from sitegen.model import Page, Post, Theme
+from sitegen.registry import County, Municipality
+from sitegen.site import InputEntry, PlanEntry
 
 CACHE_DIR = ".sitegen-cache"
 _FORMAT = 1
@@ -111,9 +113,13 @@ class ParseCache:
         _save_pickle(self.path, (self.salt, live))
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None), dt.date})
+
+
 class Fingerprinter:
-    """Stable digests of template contexts. A Post or Page stands for its file digest;
-    lists passed to many pages (a theme's plan items) are digested once per build."""
+    """Stable digests of template contexts. A Post or Page stands for its file digest,
+    register entries and themes for their keys (both are in the site-wide salt); lists
+    passed to many pages (a theme's plan items) are digested once per build."""
 
     def __init__(self, sources: dict[str, str], site_wide: str) -> None:
         self.sources = sources
@@ -129,16 +135,30 @@ class Fingerprinter:
         return h.hexdigest()
 
     def value(self, value: Any) -> str:
-        if isinstance(value, Post | Page):
-            return "P" + self.sources.get(value.source.path, repr(value))
-        if value is None or isinstance(value, str | int | float | bool | dt.date):
+        kind = type(value)
+        if kind in _SCALARS:
             return repr(value)
-        if isinstance(value, enum.Enum):
-            return repr(value.value)
+        if kind is Post or kind is Page:
+            source = self.sources.get(value.source.path)
+            return "P" + (source if source is not None else repr(value))
+        if kind is Municipality or kind is County:
+            return "M" + str(value.code)
+        if kind is Theme:
+            return "T" + str(value.slug)
         memo = self._memo.get(id(value))
         if memo is not None and memo[0] is value:
             return memo[1]
-        result = self._compound(value)
+        if kind is PlanEntry:
+            # fixed by its post's file, its id there and, for a status, the revisit's file
+            status = value.status
+            by = self.value(status.by) + status.followup.item_id if status else ""
+            result = f"E{self.value(value.post)}{value.item.id}\x1f{by}"
+        elif kind is InputEntry:
+            result = f"I{self.value(value.post)}{value.item.source.line}"
+        elif isinstance(value, enum.Enum):
+            result = repr(value.value)
+        else:
+            result = self._compound(value)
         self._memo[id(value)] = (value, result)  # keep `value` alive while its id is in use
         return result
 
@@ -184,3 +204,52 @@ class PageCache:
     def save(self, output_id: str, fingerprints: dict[str, str], paths: set[str],
              searched: bool) -> None:
         _save_pickle(self.path, (output_id, fingerprints, paths, searched))
+
+
+def input_digest(root: Path, salt: str, flags: tuple[Any, ...]) -> str:
+    """Digest of everything a build reads: content, layouts, assets, site.yaml, sitegen
+    itself (the salt) and the build's flags."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{salt}\0{flags!r}\0".encode())
+    for folder in ("content", "layouts", "assets"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file():
+                h.update(path.relative_to(root).as_posix().encode() + b"\0")
+                h.update(path.read_bytes())
+                h.update(b"\0")
+    config = root / "site.yaml"
+    if config.is_file():
+        h.update(config.read_bytes())
+    return h.hexdigest()
+
+
+@dataclass
+class LastBuild:
+    """The inputs and summary of the build that wrote `output/`: when the inputs are the
+    same and output/ still carries that build's marker, there is nothing to do."""
+
+    path: Path
+    inputs: str = ""
+    marker: str = ""
+    summary: tuple[int, int, int, list[Problem]] = (0, 0, 0, [])
+    """(posts, drafts, files, warnings)"""
+
+    @classmethod
+    def open(cls, root: Path, output: Path) -> LastBuild:
+        path = root / CACHE_DIR / f"last-{digest(str(output).encode())}.pickle"
+        stored = _load_pickle(path)
+        if isinstance(stored, tuple) and len(stored) == 3:
+            return cls(path, stored[0], stored[1], stored[2])
+        return cls(path)
+
+    def unchanged(self, inputs: str, marker: Path) -> bool:
+        if not self.inputs or inputs != self.inputs:
+            return False
+        try:
+            return marker.read_text("utf-8") == self.marker
+        except OSError:
+            return False
+
+    def save(self, inputs: str, marker: str, summary: tuple[int, int, int, list[Problem]]
+             ) -> None:
+        _save_pickle(self.path, (inputs, marker, summary))

@@ -126,6 +126,16 @@ class Renderer:
         self.fingerprints: dict[str, str] = {}
         self.rendered = 0
         self.problems: list[Problem] = []
+        # Entries are made once and shared by every page that lists them, so a page's
+        # fingerprint can reuse what another page's already digested.
+        self.plan = site.plan_entries(site.posts)
+        self.inputs = site.input_entries(site.posts)
+        self.plan_of: dict[str, list[PlanEntry]] = {}
+        for entry in self.plan:
+            self.plan_of.setdefault(entry.post.slug, []).append(entry)
+        self.inputs_of: dict[str, list[InputEntry]] = {}
+        for item in self.inputs:
+            self.inputs_of.setdefault(item.post.slug, []).append(item)
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(layouts),
             autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
@@ -222,9 +232,9 @@ class Renderer:
                           Crumb(m.county.name, f"/lan/{m.county.slug}/"),
                           Crumb(m.name, f"/kommun/{m.slug}/")]
             self.emit(post.url, "post.html", title=post.title, post=post, newer=newer,
-                      older=older, plan=self.site.plan_entries([post]),
+                      older=older, plan=self.plan_of.get(post.slug, []),
                       followup_of=followup_of,
-                      followup_plan=self.site.plan_entries([followup_of]) if followup_of else [],
+                      followup_plan=self.plan_of.get(followup_of.slug, []) if followup_of else [],
                       revisits=self.site.followed_up_by.get(post.slug, ()), crumbs=crumbs,
                       description=post.summary)
         by_category: dict[str, list[Post]] = {}
@@ -260,8 +270,8 @@ class Renderer:
             self.paginated(
                 f"/kommun/{municipality.slug}/", "municipality.html", posts,
                 title=municipality.name, municipality=municipality,
-                plan=site.plan_entries(p for p in posts),
-                inputs=site.input_entries(posts),
+                plan=[e for p in posts for e in self.plan_of.get(p.slug, ())],
+                inputs=[e for p in posts for e in self.inputs_of.get(p.slug, ())],
                 crumbs=[Crumb("Kommuner", "/kommun/"),
                         Crumb(municipality.county.name, f"/lan/{municipality.county.slug}/")],
                 feed=f"/kommun/{municipality.slug}/atom.xml",
@@ -289,8 +299,8 @@ class Renderer:
             posts = site.by_theme.get(theme, ())
             self.paginated(
                 f"/tema/{theme.slug}/", "theme.html", posts, title=theme.name, theme=theme,
-                plan=[e for e in site.plan_entries(site.posts) if theme in e.item.themes],
-                inputs=[e for e in site.input_entries(site.posts) if theme in e.item.themes],
+                plan=[e for e in self.plan if theme in e.item.themes],
+                inputs=[e for e in self.inputs if theme in e.item.themes],
                 crumbs=[Crumb("Teman", "/tema/")], feed=f"/tema/{theme.slug}/atom.xml",
                 description=theme.description or f"Inlägg om {theme.name}.")
 
@@ -309,11 +319,11 @@ class Renderer:
     def aggregates(self) -> None:
         site = self.site
         per_page = site.config.per_page * AGGREGATE_PER_PAGE_FACTOR
-        plan = _by_theme(site.plan_entries(site.posts))
+        plan = _by_theme(self.plan)
         self.paginated("/handlingsplaner/", "plans.html", plan, per_page=per_page,
                        title="Handlingsplaner", crumbs=[],
                        description="Alla kommuners planer för handling, med status, per tema.")
-        inputs = _by_theme(site.input_entries(site.posts))
+        inputs = _by_theme(self.inputs)
         self.paginated("/medskick/", "inputs.html", inputs, per_page=per_page,
                        title="Medskick till nationell nivå", crumbs=[],
                        description="Alla kommuners medskick till nationell nivå, per tema.")

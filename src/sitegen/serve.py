@@ -87,9 +87,8 @@ class Preview:
                 self.log(str(problem))
             self._warnings = None
         else:
-            drafts = sum(p.draft for p in result.site.posts)
-            self.log(f"klart på {seconds:.1f} s ({len(result.site.posts)} inlägg varav "
-                     f"{drafts} utkast, {result.files} filer)")
+            self.log(f"klart på {seconds:.1f} s ({result.posts} inlägg varav "
+                     f"{result.drafts} utkast, {result.files} filer)")
             # Repeating the same warnings on every save would bury what changed.
             if result.warnings != self._warnings:
                 for warning in result.warnings:
