@@ -53,6 +53,7 @@ _TAGS = re.compile(r"<[^>]+>")
 def render_markdown(md: MarkdownIt, text: str, *, line_offset: int = 0) -> Rendered:
     """Render a post body; `line_offset` is the number of file lines before the body."""
     tokens = md.parse(text)
+    _alignment_as_class(tokens)
     html = md.renderer.render(tokens, md.options, {})
     toc: list[tuple[str, str]] = []
     anchors: set[str] = set()
@@ -70,6 +71,17 @@ def render_markdown(md: MarkdownIt, text: str, *, line_offset: int = 0) -> Rende
             if not first_paragraph and index > 0 and tokens[index - 1].type == "paragraph_open":
                 first_paragraph = _plain(token)
     return Rendered(html, tuple(toc), frozenset(anchors), tuple(links), first_paragraph)
+
+
+def _alignment_as_class(tokens: list[Token]) -> None:
+    """Table column alignment as a class, not a style attribute, which the site's
+    Content-Security-Policy (style-src 'self') would block."""
+    for token in tokens:
+        if token.type in ("th_open", "td_open"):
+            style = str(token.attrGet("style") or "")
+            if style.startswith("text-align:"):
+                del token.attrs["style"]
+                token.attrSet("class", "align-" + style.removeprefix("text-align:"))
 
 
 def _links(children: list[Token], line: int) -> list[Link]:
