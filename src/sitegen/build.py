@@ -132,6 +132,9 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False,
     byte for byte whether the build is cold or incremental."""
     clock = _Clock()
     target = (out if out is not None else root / "output").absolute()
+    refused = output.target_problems(target, force=force, root=root)
+    if refused:
+        raise SitegenError(refused)
     output.recover(target)
     salt = _salt(root)
     last = incremental.LastBuild.open(root, target)
@@ -144,7 +147,7 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False,
     clock.lap("load")
 
     assets = render.hash_assets(root / "assets")
-    pages_cache = incremental.PageCache.open(root, target, output.MARKER)
+    pages_cache = incremental.PageCache.open(root, target, target / output.MARKER)
     reuse = None
     if cache is not None and output.owned(target):
         site_wide = _site_wide(root, loaded.site, assets, cache)
@@ -177,11 +180,10 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False,
         # Nothing changed: output/ is already this build. Keep the fingerprints (they
         # change with sitegen's code even when the pages do not).
         if reuse is not None and fingerprints != pages_cache.fingerprints:
-            marker_file = target / output.MARKER
-            pages_cache.save(marker_file.read_text("utf-8"), fingerprints, own_paths,
-                             with_search)
+            pages_cache.save(incremental.identity(target / output.MARKER), fingerprints,
+                             own_paths, with_search)
         if incremental_build:
-            last.save(inputs, (target / output.MARKER).read_text("utf-8"), summary)
+            last.save(inputs, incremental.identity(target / output.MARKER), summary)
         return result
 
     staging = output.prepare(files, target, force=force, root=root)
@@ -194,11 +196,8 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False,
             output.discard(staging)
             raise SitegenError([indexed])
         clock.timings["search"] = indexed.seconds
-    # The marker names this build, so the page cache knows output/ is the one it describes.
-    marker = output.MARKER_TEXT + incremental.digest(
-        repr((sorted(fingerprints.items()), with_search)).encode()) + "\n"
-    (staging / output.MARKER).write_text(marker, "utf-8")
     output.swap_in(staging, target)
+    marker = incremental.identity(target / output.MARKER)
     if reuse is not None:
         pages_cache.save(marker, fingerprints, own_paths, with_search)
     if incremental_build:

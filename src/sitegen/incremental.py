@@ -188,14 +188,11 @@ class PageCache:
     searched: bool = False
 
     @classmethod
-    def open(cls, root: Path, output: Path, marker: str) -> PageCache:
+    def open(cls, root: Path, output: Path, marker: Path) -> PageCache:
         name = digest(str(output).encode())
         path = root / CACHE_DIR / f"pages-{name}.pickle"
         stored = _load_pickle(path)
-        try:
-            current = (output / marker).read_text("utf-8")
-        except OSError:
-            current = ""
+        current = identity(marker)
         if (isinstance(stored, tuple) and len(stored) == 4 and stored[0] == current
                 and current):
             return cls(path, stored[1], stored[2], stored[3])
@@ -204,6 +201,16 @@ class PageCache:
     def save(self, output_id: str, fingerprints: dict[str, str], paths: set[str],
              searched: bool) -> None:
         _save_pickle(self.path, (output_id, fingerprints, paths, searched))
+
+
+def identity(marker: Path) -> str:
+    """Which build wrote `output/`: every build writes a new marker file, so its inode and
+    mtime name the build (its text stays the same, so output is byte-identical)."""
+    try:
+        stat = marker.stat()
+    except OSError:
+        return ""
+    return f"{stat.st_dev}:{stat.st_ino}:{stat.st_mtime_ns}"
 
 
 def input_digest(root: Path, salt: str, flags: tuple[Any, ...]) -> str:
@@ -243,12 +250,7 @@ class LastBuild:
         return cls(path)
 
     def unchanged(self, inputs: str, marker: Path) -> bool:
-        if not self.inputs or inputs != self.inputs:
-            return False
-        try:
-            return marker.read_text("utf-8") == self.marker
-        except OSError:
-            return False
+        return bool(self.inputs) and inputs == self.inputs and identity(marker) == self.marker
 
     def save(self, inputs: str, marker: str, summary: tuple[int, int, int, list[Problem]]
              ) -> None:

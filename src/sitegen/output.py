@@ -14,6 +14,8 @@ import ctypes
 import ctypes.util
 import os
 import shutil
+import subprocess
+import time
 import unicodedata
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
@@ -93,11 +95,9 @@ def forbidden(output: Path, root: Path | None) -> str | None:
     return None
 
 
-def prepare(files: Mapping[str, bytes | Path], output: Path, *, force: bool = False,
-            root: Path | None = None) -> Path | list[Problem]:
-    """Write `files` into a staging folder beside `output` and return it; `swap_in` then
-    publishes it. On any problem nothing is written and the old `output` stays."""
-    output = output.absolute()
+def target_problems(output: Path, *, force: bool, root: Path | None) -> list[Problem]:
+    """Why sitegen may not replace `output` (checked before a build starts and again
+    before it writes)."""
     try:
         why = forbidden(output, root)
         if why:
@@ -107,6 +107,20 @@ def prepare(files: Mapping[str, bytes | Path], output: Path, *, force: bool = Fa
             return [Problem(str(output), 0, f"mappen är inte skapad av sitegen (filen {MARKER} "
                                             "saknas); den skrivs inte över. Välj en annan "
                                             "mapp eller kör med --force")]
+    except OSError as exc:
+        return [_os_problem(exc, output)]
+    return []
+
+
+def prepare(files: Mapping[str, bytes | Path], output: Path, *, force: bool = False,
+            root: Path | None = None) -> Path | list[Problem]:
+    """Write `files` into a staging folder beside `output` and return it; `swap_in` then
+    publishes it. On any problem nothing is written and the old `output` stays."""
+    output = output.absolute()
+    try:
+        refused = target_problems(output, force=force, root=root)
+        if refused:
+            return refused
         bad = [msg for msg in map(check_relative, files) if msg]
         if bad:
             return [Problem(str(output), 0, msg) for msg in bad]
@@ -173,7 +187,7 @@ def swap_in(staging: Path, output: Path) -> None:
 
 def _swap_in(staging: Path, output: Path) -> None:
     if output.exists() and _exchange(staging, output):
-        discard(staging)
+        _discard_later(staging, output)
         return
     # Fallback (no renameat2): two renames; a crash between them leaves the old site
     # at .output.old, which the next build puts back before doing anything else.
@@ -185,9 +199,42 @@ def _swap_in(staging: Path, output: Path) -> None:
     discard(old)
 
 
+def _discard_later(old_site: Path, output: Path) -> None:
+    """Remove the replaced site without making the build wait for it: one rename to a
+    trash folder, then a detached `rm -rf`. Removing thousands of folders takes seconds
+    on some file systems, and the new site is already published."""
+    trash = output.with_name(f".{output.name}.trash-{os.getpid()}-{time.monotonic_ns()}")
+    old_site.rename(trash)
+    _remove_detached(trash)
+
+
+def _remove_detached(folder: Path) -> None:
+    rm = shutil.which("rm")
+    if rm is None:
+        discard(folder)
+        return
+    subprocess.Popen([rm, "-rf", "--", str(folder)], stdin=subprocess.DEVNULL,
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                     start_new_session=True)
+
+
+def sweep_trash(output: Path, *, older_than: float = 60.0) -> None:
+    """Start removing trash folders that an interrupted removal left behind."""
+    now = time.time()
+    for folder in output.parent.glob(f".{output.name}.trash-*"):
+        try:
+            stale = now - folder.stat().st_mtime > older_than
+        except OSError:
+            continue
+        if stale and folder.is_dir() and not folder.is_symlink():
+            _remove_detached(folder)
+
+
 def recover(output: Path) -> None:
-    """Undo a build that was killed between the fallback's two renames."""
+    """Undo a build that was killed between the fallback's two renames, and clear what
+    interrupted removals left."""
     output = output.absolute()
+    sweep_trash(output)
     old = output.with_name(f".{output.name}.old")
     try:
         if not output.exists() and old.is_dir() and (old / MARKER).is_file():
