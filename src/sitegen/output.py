@@ -235,6 +235,9 @@ def recover(output: Path) -> None:
     interrupted removals left."""
     output = output.absolute()
     sweep_trash(output)
+    staging = staging_path(output)
+    if staging.is_dir() and owned(staging):  # left by a killed build
+        _discard_later(staging, output)
     old = output.with_name(f".{output.name}.old")
     try:
         if not output.exists() and old.is_dir() and (old / MARKER).is_file():
