@@ -11,6 +11,16 @@ from enum import StrEnum
 
 from sitegen.registry import County, Municipality
 
+MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+          "september", "oktober", "november", "december")
+
+
+def swedish_date(date: dt.date | None) -> str:
+    """ "8 mars 2016", or "Datum saknas" for a post whose date was lost."""
+    if date is None:
+        return "Datum saknas"
+    return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
+
 
 class Status(StrEnum):
     """Follow-up status of one plan item, as a revisit records it."""
@@ -106,6 +116,18 @@ class Post:
     @property
     def url(self) -> str:
         return f"/{self.category}/{self.slug}/"
+
+    @property
+    def date_text(self) -> str:
+        return swedish_date(self.date)
+
+    @property
+    def date_iso(self) -> str:
+        return self.date.isoformat() if self.date else ""
+
+    @property
+    def municipality_names(self) -> str:
+        return ", ".join(m.name for m in self.municipalities)
 
     @property
     def is_visit(self) -> bool:

@@ -5,10 +5,12 @@ Pure: takes the Site, the layouts folder and the hashed assets, returns path →
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import math
+import multiprocessing
+import os
 import posixpath
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,14 +20,12 @@ import jinja2
 
 from sitegen.errors import Problem
 from sitegen.incremental import Fingerprinter
-from sitegen.model import Post, Theme
+from sitegen.model import MONTHS, Post, Theme, swedish_date
 from sitegen.site import InputEntry, PlanEntry, Site, chronological
 from sitegen.slugs import swedish_key
 
 T = TypeVar("T")
 
-MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-          "september", "oktober", "november", "december")
 FEED_ENTRIES = 20
 AGGREGATE_PER_PAGE_FACTOR = 5
 """Plan and input lists show per_page × this many items a page: they are one-liners."""
@@ -72,6 +72,18 @@ class Pager(Generic[T]):
     def url(self, number: int) -> str:
         return self.base if number == 1 else f"{self.base}sida/{number}/"
 
+    def window(self, around: int = 2) -> list[int | None]:
+        """Page numbers to link: the first, the last and `around` on each side of the
+        current one; None where numbers are left out."""
+        shown = sorted({1, self.count, *range(max(1, self.number - around),
+                                                   min(self.count, self.number + around) + 1)})
+        result: list[int | None] = []
+        for number in shown:
+            if result and number - (result[-1] or 0) > 1:
+                result.append(None)
+            result.append(number)
+        return result
+
     @property
     def prev_url(self) -> str | None:
         return self.url(self.number - 1) if self.number > 1 else None
@@ -85,12 +97,6 @@ def paginate(items: Sequence[T], per_page: int, base: str) -> Iterator[Pager[T]]
     count = max(1, math.ceil(len(items) / per_page))
     for number in range(1, count + 1):
         yield Pager(items[(number - 1) * per_page: number * per_page], number, count, base)
-
-
-def swedish_date(date: dt.date | None) -> str:
-    if date is None:
-        return "Datum saknas"
-    return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
 
 
 @dataclass(frozen=True)
@@ -112,6 +118,43 @@ class Reuse:
 
 Output = dict[str, bytes | Path]
 """Output path → new bytes, or the previous build's file to keep as it is."""
+Job = tuple[str, str, str, dict[str, Any]]
+"""(output path, url, template, context)"""
+JobResult = tuple[str, str | None, bytes | Path | None, Problem | None]
+"""(output path, fingerprint, bytes or the kept file, problem)"""
+
+PARALLEL_FROM = 1500
+"""Pages below which rendering stays in one process (forking costs more than it saves)."""
+
+
+def _workers(jobs: int) -> int:
+    # fork() is only safe while this process has a single thread (not in `serve`).
+    if jobs < PARALLEL_FROM or threading.active_count() > 1 or not hasattr(os, "fork"):
+        return 1
+    return min(os.cpu_count() or 1, 8)
+
+
+_SHARED: tuple[Any, list[Job], int] | None = None
+"""What forked workers inherit: the renderer, the jobs and the worker count."""
+
+
+def _render_share(index: int) -> list[JobResult]:
+    assert _SHARED is not None
+    renderer, jobs, workers = _SHARED
+    return [renderer._render_job(job) for job in jobs[index::workers]]
+
+
+def _in_parallel(renderer: Renderer, jobs: list[Job], workers: int) -> list[JobResult]:
+    """Render on `workers` forked processes; each inherits the site model and the
+    compiled templates and sends back only bytes and fingerprints."""
+    global _SHARED
+    _SHARED = (renderer, jobs, workers)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            shares = pool.map(_render_share, range(workers), chunksize=1)
+    finally:
+        _SHARED = None
+    return [result for share in shares for result in share]
 
 
 class Renderer:
@@ -124,6 +167,7 @@ class Renderer:
         self.reuse = reuse
         self.files: Output = {}
         self.fingerprints: dict[str, str] = {}
+        self.jobs: list[Job] = []
         self.rendered = 0
         self.problems: list[Problem] = []
         # Entries are made once and shared by every page that lists them, so a page's
@@ -166,24 +210,45 @@ class Renderer:
     # -------------------------------------------------------------- writing
 
     def emit(self, url: str, template: str, **context: Any) -> None:
-        """Render `template` to the file that serves `url`."""
+        """Queue `template` for the file that serves `url`; `render_all` renders the
+        queue, on several cores when it is long."""
         path = url.lstrip("/")
         if not path or path.endswith("/"):
             path += "index.html"
+        self.files[path] = b""  # claimed now: the sitemap lists every path
+        self.jobs.append((path, url, template, context))
+
+    def _render_job(self, job: Job) -> JobResult:
+        path, url, template, context = job
+        fingerprint = None
         if self.reuse is not None:
             fingerprint = self.reuse.fingerprinter.page(template, url, context)
-            self.fingerprints[path] = fingerprint
             old = self.reuse.old_output / path
             if self.reuse.previous.get(path) == fingerprint and old.is_file():
-                self.files[path] = old
-                return
+                return path, fingerprint, old, None
         try:
             text = self.env.get_template(template).render(url=url, **context)
         except jinja2.TemplateError as exc:
-            self.problems.append(_template_problem(exc, template))
-            return
-        self.files[path] = text.encode("utf-8")
-        self.rendered += 1
+            return path, fingerprint, None, _template_problem(exc, template)
+        return path, fingerprint, text.encode("utf-8"), None
+
+    def _run_jobs(self) -> None:
+        jobs, self.jobs = self.jobs, []
+        workers = _workers(len(jobs))
+        if workers > 1:
+            results = _in_parallel(self, jobs, workers)
+        else:
+            results = [self._render_job(job) for job in jobs]
+        for path, fingerprint, data, problem in results:
+            if fingerprint is not None:
+                self.fingerprints[path] = fingerprint
+            if problem is not None:
+                self.problems.append(problem)
+                del self.files[path]
+                continue
+            assert data is not None
+            self.files[path] = data
+            self.rendered += isinstance(data, bytes)
 
     def render_all(self) -> Output:
         for asset in self.assets.values():
@@ -203,6 +268,7 @@ class Renderer:
                               "kommunerna, temana eller sökningen.")
         self.aliases()
         self.sitemap()
+        self._run_jobs()
         self.files["robots.txt"] = (f"User-agent: *\nAllow: /\n\n"
                                     f"Sitemap: {self.site.config.base_url}/sitemap.xml\n"
                                     ).encode()
