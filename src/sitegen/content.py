@@ -514,13 +514,21 @@ def content_files(root: Path, folder: str) -> list[Path]:
 
 def load_all(root: Path, ctx: ContentContext, problems: list[Problem],
              parse: Callable[[SourceFile, ContentContext, list[Problem]], Any],
-             folder: str) -> list[Any]:
-    results = []
+             folder: str, *,
+             before_parse: Callable[[list[SourceFile]], None] | None = None) -> list[Any]:
+    """Read and parse every file of content/<folder>/. `before_parse` sees all sources
+    first (the build uses it to parse on several cores into its cache)."""
+    sources = []
     for path in content_files(root, folder):
         source = read_source(path, root)
         if isinstance(source, Problem):
             problems.append(source)
-            continue
+        else:
+            sources.append(source)
+    if before_parse is not None:
+        before_parse(sources)
+    results = []
+    for source in sources:
         parsed = parse(source, ctx, problems)
         if parsed is not None:
             results.append(parsed)

@@ -19,7 +19,10 @@ import dataclasses
 import datetime as dt
 import enum
 import hashlib
+import multiprocessing
+import os
 import pickle
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,9 +111,59 @@ class ParseCache:
 
         return cached
 
+    def prefill(self, sources: list[Any], parse: Callable[[Any, Any, list[Problem]], Any],
+                ctx: Any) -> None:
+        """Parse the sources the cache lacks on all cores (forked workers inherit the
+        parser; only results travel back). Few misses are left to `wrap`."""
+        misses = []
+        for source in sources:
+            key = digest(source.text.encode("utf-8", "surrogatepass"))
+            entry = self.entries.get(source.path)
+            if entry is None or entry[0] != key:
+                misses.append((key, source))
+        workers = parallel_workers(len(misses), PARALLEL_PARSE_FROM)
+        if workers < 2:
+            return
+        global _PARSE_SHARED
+        _PARSE_SHARED = (misses, parse, ctx, workers)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                shares = pool.map(_parse_share, range(workers), chunksize=1)
+        finally:
+            _PARSE_SHARED = None
+        for share in shares:
+            for path, key, result, problems in share:
+                self.entries[path] = (key, result, problems)
+
     def save(self) -> None:
         live = {path: entry for path, entry in self.entries.items() if path in self.digests}
         _save_pickle(self.path, (self.salt, live))
+
+
+PARALLEL_PARSE_FROM = 400
+"""Files to parse below which parsing stays in one process."""
+
+
+def parallel_workers(jobs: int, threshold: int) -> int:
+    """How many processes to fork for `jobs` pieces of work: one (no fork) for small
+    jobs, and always one while this process has other threads (`serve`), where fork()
+    is unsafe."""
+    if jobs < threshold or threading.active_count() > 1 or not hasattr(os, "fork"):
+        return 1
+    return min(os.cpu_count() or 1, 8)
+
+
+_PARSE_SHARED: tuple[list[tuple[str, Any]], Callable[..., Any], Any, int] | None = None
+
+
+def _parse_share(index: int) -> list[tuple[str, str, Any, list[Problem]]]:
+    assert _PARSE_SHARED is not None
+    misses, parse, ctx, workers = _PARSE_SHARED
+    done = []
+    for key, source in misses[index::workers]:
+        problems: list[Problem] = []
+        done.append((source.path, key, parse(source, ctx, problems), problems))
+    return done
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None), dt.date})

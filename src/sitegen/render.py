@@ -8,9 +8,7 @@ from __future__ import annotations
 import hashlib
 import math
 import multiprocessing
-import os
 import posixpath
-import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +17,7 @@ from typing import Any, Generic, TypeVar
 import jinja2
 
 from sitegen.errors import Problem
-from sitegen.incremental import Fingerprinter
+from sitegen.incremental import Fingerprinter, parallel_workers
 from sitegen.model import MONTHS, Post, Theme, swedish_date
 from sitegen.site import InputEntry, PlanEntry, Site, chronological
 from sitegen.slugs import swedish_key
@@ -127,13 +125,6 @@ PARALLEL_FROM = 1500
 """Pages below which rendering stays in one process (forking costs more than it saves)."""
 
 
-def _workers(jobs: int) -> int:
-    # fork() is only safe while this process has a single thread (not in `serve`).
-    if jobs < PARALLEL_FROM or threading.active_count() > 1 or not hasattr(os, "fork"):
-        return 1
-    return min(os.cpu_count() or 1, 8)
-
-
 _SHARED: tuple[Any, list[Job], int] | None = None
 """What forked workers inherit: the renderer, the jobs and the worker count."""
 
@@ -234,7 +225,7 @@ class Renderer:
 
     def _run_jobs(self) -> None:
         jobs, self.jobs = self.jobs, []
-        workers = _workers(len(jobs))
+        workers = parallel_workers(len(jobs), PARALLEL_FROM)
         if workers > 1:
             results = _in_parallel(self, jobs, workers)
         else:
