@@ -267,19 +267,22 @@ def identity(marker: Path) -> str:
 
 
 def input_digest(root: Path, salt: str, flags: tuple[Any, ...]) -> str:
-    """Digest of everything a build reads: content, layouts, assets, site.yaml, sitegen
-    itself (the salt) and the build's flags."""
+    """Digest of what a build reads, as the file system describes it: the path, size and
+    modification time of every file in content/, layouts/ and assets/ and of site.yaml
+    (as make and Hugo judge files), sitegen itself (the salt) and the build's flags."""
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{salt}\0{flags!r}\0".encode())
     for folder in ("content", "layouts", "assets"):
-        for path in sorted((root / folder).rglob("*")):
-            if path.is_file():
-                h.update(path.relative_to(root).as_posix().encode() + b"\0")
-                h.update(path.read_bytes())
-                h.update(b"\0")
-    config = root / "site.yaml"
-    if config.is_file():
-        h.update(config.read_bytes())
+        for dirpath, dirnames, filenames in os.walk(root / folder):
+            dirnames.sort()
+            for name in sorted(filenames):
+                stat = os.stat(os.path.join(dirpath, name))
+                h.update(f"{dirpath}/{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    try:
+        stat = (root / "site.yaml").stat()
+        h.update(f"site.yaml\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
+    except OSError:
+        pass
     return h.hexdigest()
 
 

@@ -18,7 +18,7 @@ import subprocess
 import time
 import unicodedata
 from collections.abc import Mapping
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from sitegen.errors import Problem, SitegenError
 
@@ -44,8 +44,7 @@ def odd_character(text: str) -> str | None:
 
 def check_relative(path: str) -> str | None:
     """Why `path` may not be written inside the output folder, or None."""
-    pure = PurePosixPath(path)
-    if pure.is_absolute() or not path or "\\" in path or any(
+    if not path or path.startswith("/") or "\\" in path or any(
             part in ("..", ".", "") for part in path.split("/")):
         return f"sökvägen {path!r} pekar utanför output/"
     odd = odd_character(path)

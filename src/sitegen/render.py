@@ -352,12 +352,19 @@ class Renderer:
         self.emit("/tema/", "themes.html", title="Teman", crumbs=[], themes=site.themes,
                   description="Alla teman i besöksbloggen, med beskrivning och antal inlägg.",
                   counts={t: len(site.by_theme.get(t, ())) for t in site.themes})
+        plan_by_theme: dict[Theme, list[PlanEntry]] = {}
+        for entry in self.plan:
+            for theme in entry.item.themes:
+                plan_by_theme.setdefault(theme, []).append(entry)
+        inputs_by_theme: dict[Theme, list[InputEntry]] = {}
+        for item in self.inputs:
+            for theme in item.item.themes:
+                inputs_by_theme.setdefault(theme, []).append(item)
         for theme in site.themes:
             posts = site.by_theme.get(theme, ())
             self.paginated(
                 f"/tema/{theme.slug}/", "theme.html", posts, title=theme.name, theme=theme,
-                plan=[e for e in self.plan if theme in e.item.themes],
-                inputs=[e for e in self.inputs if theme in e.item.themes],
+                plan=plan_by_theme.get(theme, []), inputs=inputs_by_theme.get(theme, []),
                 crumbs=[Crumb("Teman", "/tema/")], feed=f"/tema/{theme.slug}/atom.xml",
                 description=theme.description or f"Inlägg om {theme.name}.")
 

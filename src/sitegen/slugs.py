@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "æ": "ae", "ø": "o", "ü": "u", "é": "e"})
 # Where two names fold to one slug (Håbo, Habo), the name with Swedish letters is
@@ -54,6 +55,7 @@ _RANK = {ch: i for i, ch in enumerate(_ORDER)}
 _EXTRA = {"æ": "ä", "ø": "ö", "ü": "y"}
 
 
+@lru_cache(maxsize=65536)
 def swedish_key(text: str) -> tuple[tuple[int, ...], str]:
     """Sort key following Swedish collation (Å, Ä, Ö after Z), case-insensitive,
     with the original string as a deterministic tie-breaker."""
