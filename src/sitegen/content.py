@@ -408,20 +408,32 @@ def new_context(config: SiteConfig, register: Register, vocabulary: Vocabulary) 
     return ContentContext(config, register, vocabulary, make_parser())
 
 
-def parse_post(source: SourceFile, ctx: ContentContext,
-               problems: list[Problem]) -> tuple[Post, Loaded] | None:
-    """Validate one post. Problems go to `problems`; None when the post has errors."""
-    before = sum(p.is_error for p in problems)
+def _open(source: SourceFile, problems: list[Problem],
+          keys: tuple[str, ...]) -> tuple[_Checker, str, int] | None:
+    """Split a file into a checker over its frontmatter, its body and the lines before
+    the body; check the keys and the file name (which is the slug)."""
     split = split_frontmatter(source)
     if isinstance(split, Problem):
         problems.append(split)
         return None
     doc, body, offset = split
     check = _Checker(doc, problems)
-    check.unknown_keys((), doc.value, POST_KEYS)
+    check.unknown_keys((), doc.value, keys)
     if not SLUG_PATTERN.match(source.stem):
         check.error((), f'filnamnet "{source.stem}.md" är ingen giltig slug; döp om filen till '
                         f'"{slugify(source.stem) or "post"}.md"')
+    return check, body, offset
+
+
+def parse_post(source: SourceFile, ctx: ContentContext,
+               problems: list[Problem]) -> tuple[Post, Loaded] | None:
+    """Validate one post. Problems go to `problems`; None when the post has errors."""
+    before = sum(p.is_error for p in problems)
+    opened = _open(source, problems, POST_KEYS)
+    if opened is None:
+        return None
+    check, body, offset = opened
+    doc = check.doc
     title = check.text("title", required=True)
     date = _date(check)
     category = check.text("category") or ctx.config.visit_category
@@ -479,15 +491,11 @@ def parse_post(source: SourceFile, ctx: ContentContext,
 def parse_page(source: SourceFile, ctx: ContentContext,
                problems: list[Problem]) -> tuple[Page, Loaded] | None:
     before = sum(p.is_error for p in problems)
-    split = split_frontmatter(source)
-    if isinstance(split, Problem):
-        problems.append(split)
+    opened = _open(source, problems, PAGE_KEYS)
+    if opened is None:
         return None
-    doc, body, offset = split
-    check = _Checker(doc, problems)
-    check.unknown_keys((), doc.value, PAGE_KEYS)
-    if not SLUG_PATTERN.match(source.stem):
-        check.error((), f'filnamnet "{source.stem}.md" är ingen giltig slug')
+    check, body, offset = opened
+    doc = check.doc
     title = check.text("title", required=True)
     order = doc.value.get("order", 0)
     if not isinstance(order, int) or isinstance(order, bool):
