@@ -506,7 +506,7 @@ def write_hugo(out: Path, posts: list[Post]) -> None:
     for p in posts:
         fm = [f"title: {q(p.title)}", f"date: {p.date.isoformat()}", f"slug: {p.slug}",
               f"kommun: [{', '.join(q(m) for m in p.municipalities)}]",
-              f"tema: [{', '.join(q(t) for t in p.themes)}]"] + hugo_params(p)
+              f"tema: [{', '.join(q(t) for t in p.themes)}]", *hugo_params(p)]
         write(out / "content" / "kommunbesok" / f"{p.slug}.md",
               "---\n" + "\n".join(fm) + "\n---\n\n" + p.body)
 
