@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.build import BuildResult, build
+from sitegen.incremental import PageCache
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -89,3 +90,26 @@ def test_search_index_is_rebuilt_only_when_an_indexed_page_changes(make_site,  #
     # a build without search after one with it drops the index, as a cold build would
     assert not build(root, with_search=False).searched
     assert not (root / "output/pagefind").exists()
+
+
+def test_a_plan_edit_rerenders_a_terms_first_page_only(site: Path) -> None:
+    # a term's plan and national input are on its first page only, so editing one item
+    # must not re-render (change the fingerprint of) every page of the term
+    post = site / "content/posts/besok-i-habo-och-haabo.md"
+    edit(post, "themes: [Personalförsörjning]\n", "themes: [Personalförsörjning]\n"
+         "national_input:\n  - text: Fler praktikplatser.\n    themes: [Personalförsörjning]\n")
+    out = site / "output"
+
+    def fingerprints() -> dict[str, str]:
+        build(site, with_search=False)
+        return PageCache.open(site, out.absolute(), out / ".sitegen-output").fingerprints
+
+    before = fingerprints()
+    edit(post, "Fler praktikplatser.", "Fler praktikplatser i kommunen.")
+    after = fingerprints()
+    assert "Fler praktikplatser i kommunen." in (
+        out / "tema/personalforsorjning/index.html").read_text("utf-8")
+    assert before["tema/personalforsorjning/index.html"] != after[
+        "tema/personalforsorjning/index.html"]
+    assert before["tema/personalforsorjning/sida/2/index.html"] == after[
+        "tema/personalforsorjning/sida/2/index.html"]

@@ -309,13 +309,19 @@ class Renderer:
                       description=page.summary, crumbs=[])
 
     def paginated(self, base: str, template: str, items: Sequence[Any],
-                  per_page: int | None = None, **context: Any) -> None:
+                  per_page: int | None = None, first_page: dict[str, list[Any]] | None = None,
+                  **context: Any) -> None:
+        """One page per `per_page` items. `first_page` values (a term's plan and national
+        input) are shown on page 1 only; later pages get them empty, so an edit to one
+        plan item re-renders page 1, not every page of the term."""
+        first = first_page or {}
         for pager in paginate(items, per_page or self.site.config.per_page, base):
+            extra = first if pager.number == 1 else {key: [] for key in first}
             title = context["title"]
             if pager.number > 1:
-                context = {**context, "title": f"{title} – sida {pager.number}"}
-            self.emit(pager.url(pager.number), template, pager=pager, **context)
-            context["title"] = title
+                title = f"{title} – sida {pager.number}"
+            self.emit(pager.url(pager.number), template, pager=pager,
+                      **{**context, **extra, "title": title})
 
     def municipalities(self) -> None:
         site = self.site
@@ -327,8 +333,8 @@ class Renderer:
             self.paginated(
                 f"/kommun/{municipality.slug}/", "municipality.html", posts,
                 title=municipality.name, municipality=municipality,
-                plan=[e for p in posts for e in self.plan_of.get(p.slug, ())],
-                inputs=[e for p in posts for e in self.inputs_of.get(p.slug, ())],
+                first_page={"plan": [e for p in posts for e in self.plan_of.get(p.slug, ())],
+                            "inputs": [e for p in posts for e in self.inputs_of.get(p.slug, ())]},
                 crumbs=[Crumb("Kommuner", "/kommun/"),
                         Crumb(municipality.county.name, f"/lan/{municipality.county.slug}/")],
                 feed=f"/kommun/{municipality.slug}/atom.xml",
@@ -364,7 +370,8 @@ class Renderer:
             posts = site.by_theme.get(theme, ())
             self.paginated(
                 f"/tema/{theme.slug}/", "theme.html", posts, title=theme.name, theme=theme,
-                plan=plan_by_theme.get(theme, []), inputs=inputs_by_theme.get(theme, []),
+                first_page={"plan": plan_by_theme.get(theme, []),
+                            "inputs": inputs_by_theme.get(theme, [])},
                 crumbs=[Crumb("Teman", "/tema/")], feed=f"/tema/{theme.slug}/atom.xml",
                 description=theme.description or f"Inlägg om {theme.name}.")
 
