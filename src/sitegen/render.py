@@ -276,12 +276,11 @@ class Renderer:
 
     def posts(self) -> None:
         posts = self.site.posts
+        by_slug = {p.slug: p for p in posts}
         for index, post in enumerate(posts):
             newer = posts[index - 1] if index > 0 else None
             older = posts[index + 1] if index + 1 < len(posts) else None
-            followup_of = None
-            if post.followup:
-                followup_of = next(p for p in posts if p.slug == post.followup.of)
+            followup_of = by_slug[post.followup.of] if post.followup else None
             crumbs = [Crumb(self.site.config.categories[post.category], f"/{post.category}/")]
             if post.municipalities:
                 m = post.municipalities[0]
