@@ -23,6 +23,9 @@ def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(incremental, "PARALLEL_PARSE_FROM", 2)
     monkeypatch.setattr(render, "PARALLEL_FROM", 2)
     monkeypatch.setattr(incremental.os, "cpu_count", lambda: 3)
+    # other tests in the same run may leave threads (servers, browsers) behind; the
+    # workers here are forked from a test that starts none of them itself
+    monkeypatch.setattr(incremental.threading, "active_count", lambda: 1)
 
 
 def test_parallel_build_equals_sequential(make_site, tmp_path: Path, parallel: None) -> None:  # type: ignore[no-untyped-def]
