@@ -16,7 +16,7 @@ from sitegen.site import Site, build_site
 
 
 @dataclass
-class Loaded:
+class LoadedSite:
     """Everything read from disk and validated: the input to rendering."""
 
     site: Site
@@ -48,7 +48,7 @@ def _salt(root: Path) -> str:
 
 
 def load(root: Path, *, drafts: bool = False,
-         cache: incremental.ParseCache | None = None) -> Loaded:
+         cache: incremental.ParseCache | None = None) -> LoadedSite:
     """Read and validate everything; raise SitegenError with every error found. With a
     cache, files whose text is unchanged are not parsed again."""
     problems: list[Problem] = []
@@ -87,7 +87,7 @@ def load(root: Path, *, drafts: bool = False,
         raise SitegenError(problems)
     loaded = {p.source.path: extra for p, extra in posts} | {
         p.source.path: extra for p, extra in pages}
-    return Loaded(site, loaded, [p for p in problems if not p.is_error])
+    return LoadedSite(site, loaded, [p for p in problems if not p.is_error])
 
 
 def _site_wide(root: Path, site: Site, assets: dict[str, render.Asset],

@@ -6,6 +6,7 @@ Pure: takes the Site, the layouts folder and the hashed assets, returns path →
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import multiprocessing
 import posixpath
@@ -472,7 +473,6 @@ def _by_theme(entries: list[PlanEntry] | list[InputEntry]) -> list[Grouped[Any]]
 
 
 def _json(mapping: dict[str, str]) -> bytes:
-    import json
     return json.dumps(mapping, ensure_ascii=False, sort_keys=True, indent=1).encode()
 
 
