@@ -142,13 +142,15 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False,
     if refused:
         raise SitegenError(refused)
     output.recover(target)
-    salt = _salt(root)
-    last = incremental.LastBuild.open(root, target)
-    inputs = incremental.input_digest(root, salt, (drafts, with_search))
-    if incremental_build and last.unchanged(inputs, target / output.MARKER):
-        clock.lap("load")
-        return BuildResult(None, *last.summary, clock.timings)
-    cache = incremental.ParseCache.open(root, salt) if incremental_build else None
+    cache = last = None
+    if incremental_build:
+        salt = _salt(root)
+        last = incremental.LastBuild.open(root, target)
+        inputs = incremental.input_digest(root, salt, (drafts, with_search))
+        if last.unchanged(inputs, target / output.MARKER):
+            clock.lap("load")
+            return BuildResult(None, *last.summary, clock.timings)
+        cache = incremental.ParseCache.open(root, salt)
     loaded = load(root, drafts=drafts, cache=cache)
     clock.lap("load")
 
@@ -188,7 +190,7 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False,
         if reuse is not None and fingerprints != pages_cache.fingerprints:
             pages_cache.save(incremental.identity(target / output.MARKER), fingerprints,
                              own_paths, with_search)
-        if incremental_build:
+        if last is not None:
             last.save(inputs, incremental.identity(target / output.MARKER), summary)
         return result
 
@@ -206,7 +208,7 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False,
     marker = incremental.identity(target / output.MARKER)
     if reuse is not None:
         pages_cache.save(marker, fingerprints, own_paths, with_search)
-    if incremental_build:
+    if last is not None:
         last.save(inputs, marker, summary)
     return result
 

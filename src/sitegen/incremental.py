@@ -84,7 +84,6 @@ class ParseCache:
     entries: dict[str, tuple[str, Any, list[Problem]]] = field(default_factory=dict)
     digests: dict[str, str] = field(default_factory=dict)
     """Source path → digest of its text, for every file seen in this run."""
-    hits: int = 0
 
     @classmethod
     def open(cls, root: Path, salt: str) -> ParseCache:
@@ -100,7 +99,6 @@ class ParseCache:
             self.digests[source.path] = key
             entry = self.entries.get(source.path)
             if entry is not None and entry[0] == key:
-                self.hits += 1
                 problems.extend(entry[2])
                 result: T | None = entry[1]
                 return result
