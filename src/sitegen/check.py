@@ -23,7 +23,7 @@ from sitegen.build import load
 from sitegen.errors import Problem, Severity, SitegenError, did_you_mean
 from sitegen.markdown import make_parser
 from sitegen.model import Post
-from sitegen.site import Site, build_site
+from sitegen.site import Site, build_site, served_by
 
 # Made by the search step after rendering, so never among the rendered files.
 _SEARCH_PREFIXES = ("/sok/", "/pagefind/")
@@ -83,12 +83,6 @@ def _render_without_aliases(root: Path, site: Site) -> tuple[dict[str, bytes], l
     # Without a previous build to reuse, every file is rendered to bytes.
     files = {k: v for k, v in renderer.render_all().items() if isinstance(v, bytes)}
     return files, sorted(set(renderer.problems))
-
-
-def _file_of(url_path: str) -> str:
-    """The output file that serves a site path ("/a/" → "a/index.html")."""
-    path = url_path.lstrip("/")
-    return path + "index.html" if not path or path.endswith("/") else path
 
 
 def _url_of(file: str) -> str:
@@ -205,10 +199,10 @@ class _LinkChecker:
             return None
         normal = posixpath.normpath(target) + ("/" if target.endswith("/") else "")
         normal = "/" if normal in ("//", "/./") else normal
-        file = _file_of(normal)
+        file = served_by(normal)
         if file not in self.files and not normal.endswith("/") \
-                and _file_of(normal + "/") in self.files:
-            file = _file_of(normal + "/")  # /kommun/x is served as /kommun/x/
+                and served_by(normal + "/") in self.files:
+            file = served_by(normal + "/")  # /kommun/x is served as /kommun/x/
         if file not in self.files:
             if normal in self.aliases or normal.rstrip("/") + "/" in self.aliases:
                 return None  # an old address; its redirect page is made by build
@@ -233,7 +227,7 @@ class _LinkChecker:
         url = self.url_by_source.get(target)
         if url is None:
             return f'länken "{href}" pekar på filen {target}, som inte finns'
-        page = self.files.get(_file_of(self.url_by_source[path]), b"").decode("utf-8", "replace")
+        page = self.files.get(served_by(self.url_by_source[path]), b"").decode("utf-8", "replace")
         if f'href="{href}"' in page:
             # The renderer publishes the link as written, and no .md file is published.
             return (f'länken "{href}" fungerar inte på webbplatsen; skriv adressen {url}'
@@ -275,7 +269,7 @@ def _alias_collisions(root: Path, site: Site, files: dict[str, bytes]) -> list[P
         for alias in post.aliases:
             if "?" in alias:
                 continue
-            if _file_of(alias) in files:
+            if served_by(alias) in files:
                 line = _line_of(root, post.source.path, alias.rstrip("/")) or 1
                 problems.append(Problem(post.source.path, line,
                                         f"aliaset {alias} är en adress som webbplatsen själv "

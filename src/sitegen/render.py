@@ -20,7 +20,7 @@ import jinja2
 from sitegen.errors import Problem
 from sitegen.incremental import Fingerprinter, parallel_workers
 from sitegen.model import MONTHS, Post, Theme, swedish_date
-from sitegen.site import InputEntry, PlanEntry, Site, chronological
+from sitegen.site import InputEntry, PlanEntry, Site, chronological, served_by
 from sitegen.slugs import swedish_key
 
 T = TypeVar("T")
@@ -204,9 +204,7 @@ class Renderer:
     def emit(self, url: str, template: str, **context: Any) -> None:
         """Queue `template` for the file that serves `url`; `render_all` renders the
         queue, on several cores when it is long."""
-        path = url.lstrip("/")
-        if not path or path.endswith("/"):
-            path += "index.html"
+        path = served_by(url)
         self.files[path] = b""  # claimed now: the sitemap lists every path
         self.jobs.append((path, url, template, context))
 

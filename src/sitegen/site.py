@@ -129,7 +129,7 @@ def _check_urls(posts: tuple[Post, ...], pages: list[Page]) -> list[Problem]:
     owners: dict[str, str] = {}
 
     def claim(url: str, owner: str, path: str, line: int) -> None:
-        served = _served_by(url)
+        served = served_by(url)
         if served in owners:
             problems.append(Problem(path, line, f"adressen {url} används redan av "
                                                 f"{owners[served]}"))
@@ -167,8 +167,9 @@ def _check_urls(posts: tuple[Post, ...], pages: list[Page]) -> list[Problem]:
     return problems
 
 
-def _served_by(url: str) -> str:
-    """The output file that serves `url` (as render.emit names it)."""
+def served_by(url: str) -> str:
+    """The output file that serves a site URL ("/a/" → "a/index.html", "/" →
+    "index.html"); a query URL (an old "/?p=12") is returned as it is."""
     if "?" in url:
         return url
     path = url.lstrip("/")
