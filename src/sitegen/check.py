@@ -23,7 +23,7 @@ from sitegen.build import load
 from sitegen.errors import Problem, Severity, SitegenError, did_you_mean
 from sitegen.markdown import make_parser
 from sitegen.model import Post
-from sitegen.site import Site, build_site, served_by
+from sitegen.site import Site, build_site, served_by, url_of
 
 # Made by the search step after rendering, so never among the rendered files.
 _SEARCH_PREFIXES = ("/sok/", "/pagefind/")
@@ -85,10 +85,6 @@ def _render_without_aliases(root: Path, site: Site) -> tuple[dict[str, bytes], l
     return files, sorted(set(renderer.problems))
 
 
-def _url_of(file: str) -> str:
-    return "/" + file.removesuffix("index.html")
-
-
 # ---------------------------------------------------------------- links
 
 
@@ -146,7 +142,7 @@ class _LinkChecker:
         self.sources: dict[str, Post | None] = {p.source.path: p for p in site.posts}
         self.sources |= {p.source.path: None for p in site.pages}
         self._ids: dict[str, frozenset[str]] = {}
-        self.urls = sorted({_url_of(f) for f in files if f.endswith(".html")})
+        self.urls = sorted({url_of(f) for f in files if f.endswith(".html")})
 
     def ids(self, file: str) -> frozenset[str]:
         if file not in self._ids:
@@ -208,7 +204,7 @@ class _LinkChecker:
                 return None  # an old address; its redirect page is made by build
             hint = self.asset_hint(normal) or did_you_mean(normal, self.urls)
             return f'länken "{href}" pekar på {normal}, som inte finns på webbplatsen' + hint
-        url = _url_of(file)
+        url = url_of(file)
         if url in self.drafts and not from_draft:
             return (f'länken "{href}" pekar på ett utkast (draft: true), som inte publiceras '
                     "med build")

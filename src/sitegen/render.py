@@ -20,7 +20,7 @@ import jinja2
 from sitegen.errors import Problem
 from sitegen.incremental import Fingerprinter, parallel_workers
 from sitegen.model import MONTHS, Post, Theme, swedish_date
-from sitegen.site import InputEntry, PlanEntry, Site, chronological, served_by
+from sitegen.site import InputEntry, PlanEntry, Site, chronological, served_by, url_of
 from sitegen.slugs import swedish_key
 
 T = TypeVar("T")
@@ -429,7 +429,7 @@ class Renderer:
     def sitemap(self) -> None:
         aliases = {a for p in self.site.posts for a in p.aliases}
         urls = sorted(
-            url for url in ("/" + path.removesuffix("index.html") for path in self.files
+            url for url in (url_of(path) for path in self.files
                             if path.endswith(".html") and path != "404.html")
             if url not in aliases and not url.startswith("/assets/")
         )

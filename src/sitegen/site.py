@@ -167,6 +167,11 @@ def _check_urls(posts: tuple[Post, ...], pages: list[Page]) -> list[Problem]:
     return problems
 
 
+def url_of(file: str) -> str:
+    """The site URL an output file serves ("a/index.html" → "/a/"): served_by reversed."""
+    return "/" + file.removesuffix("index.html")
+
+
 def served_by(url: str) -> str:
     """The output file that serves a site URL ("/a/" → "a/index.html", "/" →
     "index.html"); a query URL (an old "/?p=12") is returned as it is."""
