@@ -102,7 +102,7 @@ def test_a_plan_edit_rerenders_a_terms_first_page_only(site: Path) -> None:
 
     def fingerprints() -> dict[str, str]:
         build(site, with_search=False)
-        return PageCache.open(site, out.absolute(), out / ".sitegen-output").fingerprints
+        return PageCache.open(site, out.absolute()).fingerprints
 
     before = fingerprints()
     edit(post, "Fler praktikplatser.", "Fler praktikplatser i kommunen.")
@@ -113,3 +113,30 @@ def test_a_plan_edit_rerenders_a_terms_first_page_only(site: Path) -> None:
         "tema/personalforsorjning/index.html"]
     assert before["tema/personalforsorjning/sida/2/index.html"] == after[
         "tema/personalforsorjning/sida/2/index.html"]
+
+
+def test_a_series_of_edits_matches_cold_builds_and_keeps_the_replaced_site(
+        site: Path, tmp_path: Path) -> None:
+    # From the third build on, the site that was replaced is brought up to date and
+    # written into; each step must still equal a cold build of the same input.
+    out = site / "output"
+    previous = site / ".output.previous"
+    post = site / "content/posts/aterbesok-i-habo.md"
+    original = post.read_text("utf-8")
+    steps = [
+        lambda: edit(post, "Vi kom tillbaka", "Vi kom tillbaka en gång till"),
+        lambda: edit(site / "content/posts/besok-i-habo-och-haabo.md",
+                     "title: Besök i Håbo", "title: Ett besök i Håbo"),
+        lambda: post.unlink(),
+        lambda: post.write_text(original, "utf-8"),
+        lambda: edit(site / "layouts/base.html", "Hoppa till innehållet", "Till innehållet"),
+    ]
+    for number, step in enumerate(steps):
+        before = snapshot(out)
+        step()
+        result = build(site, with_search=False)
+        assert result.changed >= 1
+        assert snapshot(out) == cold(site, tmp_path, f"cold-{number}")
+        assert snapshot(previous) == before  # the replaced site, complete, beside it
+    robots = out / "robots.txt"  # never changed: one file, shared by both sites
+    assert robots.stat().st_nlink == 2 and (previous / "robots.txt").samefile(robots)

@@ -41,12 +41,15 @@ def test_a_normal_path_is_fine() -> None:
     assert output.check_relative("kommunbesok/amal-sticker-ut/index.html") is None
 
 
-def test_prepare_refuses_paths_and_writes_nothing(tmp_path: Path) -> None:
-    out = tmp_path / "output"
-    problems = output.prepare({"index.html": b"x", "../evil.html": b"x"}, out)
-    assert isinstance(problems, list) and "pekar utanför" in problems[0].message
-    assert not (tmp_path / "evil.html").exists()
-    assert not output.staging_path(out).exists()
+def test_an_odd_file_name_in_assets_is_refused_and_nothing_written(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = copy_site(tmp_path / "site")
+    (root / "assets" / "a\u202eb.css").write_text("p {}")
+    assert main(["--root", str(root), "build", "--no-search"]) == 1
+    err = capsys.readouterr().err
+    assert "otillåtet tecken (U+202E RIGHT-TO-LEFT OVERRIDE)" in err and "Traceback" not in err
+    assert not (root / "output").exists()
+    assert not output.staging_path(root / "output").exists()
 
 
 def test_users_folder_survives_and_force_replaces_it(
@@ -112,16 +115,18 @@ def test_permission_denied_is_a_problem(tmp_path: Path,
 
 
 def test_write_error_is_a_problem_and_leaves_no_staging(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
     """Works as root too: the file system's refusal is simulated."""
     def refuse(self: Path, data: bytes) -> int:
         raise PermissionError(13, "Permission denied", str(self))
 
+    root = copy_site(tmp_path / "site")
     monkeypatch.setattr(Path, "write_bytes", refuse)
-    out = tmp_path / "output"
-    problems = output.prepare({"index.html": b"x"}, out)
-    assert isinstance(problems, list)
-    assert "kan inte skriva: Permission denied" in problems[0].message
+    assert main(["--root", str(root), "build", "--no-search"]) == 1
+    err = capsys.readouterr().err
+    assert "kan inte skriva: Permission denied" in err and "Traceback" not in err
+    out = root / "output"
     assert not output.staging_path(out).exists() and not out.exists()
 
 
@@ -137,7 +142,8 @@ def test_leftover_staging_without_marker_is_cleared(tmp_path: Path) -> None:
     output.discard(staging)
     assert not staging.exists()
     staging.mkdir()  # killed after the marker went: empty, still cleared
-    result = output.prepare({"index.html": b"x"}, out)
-    assert isinstance(result, Path)
-    output.swap_in(result, out)
+    stage = output.open_stage(out)
+    assert isinstance(stage, output.Stage) and stage.folder == staging
+    assert stage.put("index.html", b"x")
+    output.swap_in(stage.folder, out)
     assert (out / "index.html").read_bytes() == b"x"

@@ -79,10 +79,11 @@ class _NoAliases(render.Renderer):
 
 
 def _render_without_aliases(root: Path, site: Site) -> tuple[dict[str, bytes], list[Problem]]:
-    renderer = _NoAliases(site, root / "layouts", render.hash_assets(root / "assets"))
-    # Without a previous build to reuse, every file is rendered to bytes.
-    files = {k: v for k, v in renderer.render_all().items() if isinstance(v, bytes)}
-    return files, sorted(set(renderer.problems))
+    sink = render.Collect()
+    renderer = _NoAliases(site, root / "layouts", render.hash_assets(root / "assets"),
+                          sink=sink)
+    renderer.render_all()
+    return sink.files, sorted(set(renderer.problems))
 
 
 # ---------------------------------------------------------------- links

@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 import sitegen
 from sitegen.errors import Problem
 from sitegen.model import Page, Post, Theme
+from sitegen.output import MARKER, Previous, identity
 from sitegen.registry import County, Municipality
 from sitegen.site import InputEntry, PlanEntry
 
@@ -229,39 +230,32 @@ class Fingerprinter:
 
 @dataclass
 class PageCache:
-    """What the last build wrote to `output/`: page fingerprints, every path, and whether
-    the search index was built. Valid only while output/'s marker is the one it wrote."""
+    """What the last build published: page fingerprints, every path, whether the search
+    index was built, and how the site it replaced (kept beside output/) differs from it.
+    Valid only while output/'s marker is the one it recorded."""
 
     path: Path
     fingerprints: dict[str, str] = field(default_factory=dict)
     paths: set[str] = field(default_factory=set)
     """Every output path except the search index's."""
     searched: bool = False
+    previous: Previous | None = None
 
     @classmethod
-    def open(cls, root: Path, output: Path, marker: Path) -> PageCache:
+    def open(cls, root: Path, output: Path) -> PageCache:
         name = digest(str(output).encode())
         path = root / CACHE_DIR / f"pages-{name}.pickle"
         stored = _load_pickle(path)
-        current = identity(marker)
-        if (isinstance(stored, tuple) and len(stored) == 4 and stored[0] == current
+        current = identity(output / MARKER)
+        if (isinstance(stored, tuple) and len(stored) == 5 and stored[0] == current
                 and current):
-            return cls(path, stored[1], stored[2], stored[3])
+            return cls(path, *stored[1:])
         return cls(path)
 
-    def save(self, output_id: str, fingerprints: dict[str, str], paths: set[str],
-             searched: bool) -> None:
-        _save_pickle(self.path, (output_id, fingerprints, paths, searched))
-
-
-def identity(marker: Path) -> str:
-    """Which build wrote `output/`: every build writes a new marker file, so its inode and
-    mtime name the build (its text stays the same, so output is byte-identical)."""
-    try:
-        stat = marker.stat()
-    except OSError:
-        return ""
-    return f"{stat.st_dev}:{stat.st_ino}:{stat.st_mtime_ns}"
+    def save(self, output: Path, fingerprints: dict[str, str], paths: set[str],
+             searched: bool, previous: Previous | None) -> None:
+        _save_pickle(self.path, (identity(output / MARKER), fingerprints, paths, searched,
+                                 previous))
 
 
 def input_digest(root: Path, salt: str, flags: tuple[Any, ...]) -> str:

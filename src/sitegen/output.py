@@ -2,7 +2,10 @@
 
 The site is written into a staging folder beside `output/`, then swapped in with one
 rename(2) (RENAME_EXCHANGE on Linux), so a reader or a killed build only ever sees the
-complete old site or the complete new one. sitegen only replaces or cleans a folder that
+complete old site or the complete new one. The replaced site is kept beside it as
+`.output.previous` (hard links where files did not change), and the next build brings
+that folder up to date and writes into it, so a build writes only what changed. sitegen
+only replaces or cleans a folder that
 carries its marker file, so a user's own folder is never deleted; and never, not even
 with `force`, the site's own folder or its sources.
 """
@@ -17,7 +20,7 @@ import shutil
 import subprocess
 import time
 import unicodedata
-from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.errors import Problem, SitegenError
@@ -47,7 +50,7 @@ def check_relative(path: str) -> str | None:
     if not path or path.startswith("/") or "\\" in path or any(
             part in ("..", ".", "") for part in path.split("/")):
         return f"sökvägen {path!r} pekar utanför output/"
-    odd = odd_character(path)
+    odd = None if path.isascii() and path.isprintable() else odd_character(path)
     if odd:
         return f"sökvägen {path!r} innehåller ett otillåtet tecken ({odd})"
     return None
@@ -107,95 +110,235 @@ def target_problems(output: Path, *, force: bool, root: Path | None) -> list[Pro
                                             "saknas); den skrivs inte över. Välj en annan "
                                             "mapp eller kör med --force")]
     except OSError as exc:
-        return [_os_problem(exc, output)]
+        return [write_problem(exc, output)]
     return []
 
 
-def prepare(files: Mapping[str, bytes | Path], output: Path, *, force: bool = False,
-            root: Path | None = None) -> Path | list[Problem]:
-    """Write `files` into a staging folder beside `output` and return it; `swap_in` then
-    publishes it. On any problem nothing is written and the old `output` stays."""
-    output = output.absolute()
-    try:
-        refused = target_problems(output, force=force, root=root)
-        if refused:
-            return refused
-        bad = [msg for msg in map(check_relative, files) if msg]
-        if bad:
-            return [Problem(str(output), 0, msg) for msg in bad]
-        staging = staging_path(output)
-        discard(staging)
-        if staging.exists():
-            return [Problem(str(staging), 0,
-                            "mappen finns redan och är inte sitegens; flytta den")]
-    except OSError as exc:
-        return [_os_problem(exc, output)]
-    try:
-        stage(files, staging)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            discard(staging)
-        return [_os_problem(exc, staging)]
-    return staging
+@dataclass(frozen=True)
+class Previous:
+    """The site that was published before the current one, kept beside it as
+    `.output.previous` (hard links to the same files where nothing changed): the next
+    build brings it up to date and writes into it, so it writes only what changed."""
+
+    marker: str
+    """identity() of its marker when it was put aside."""
+    changed: frozenset[str]
+    """Paths where it differs from the published site (INDEX for the search index)."""
 
 
-def _os_problem(exc: OSError, fallback: Path) -> Problem:
-    where = exc.filename if isinstance(exc.filename, str) else str(fallback)
-    return Problem(where, 0, f"kan inte skriva: {exc.strerror or exc}; den tidigare "
-                             "webbplatsen är orörd")
+INDEX = "pagefind/"
+"""Pagefind's folder, synced as a whole."""
+
+
+def previous_path(output: Path) -> Path:
+    return output.with_name(f".{output.name}.previous")
 
 
 def staging_path(output: Path) -> Path:
     return output.with_name(f".{output.name}.staging")
 
 
-def stage(files: Mapping[str, bytes | Path], staging: Path) -> None:
-    """Write `files` into a new staging folder (marker first, so it is known as ours)."""
-    staging.mkdir(parents=True)
-    (staging / MARKER).write_text(MARKER_TEXT, "utf-8")
-    made: set[Path] = set()
-    for name, data in files.items():
-        target = staging / name
+def identity(marker: Path) -> str:
+    """Which build wrote a site folder: every build writes a new marker file, so its inode
+    and mtime name the build (its text stays the same, so output is byte-identical)."""
+    try:
+        stat = marker.stat()
+    except OSError:
+        return ""
+    return f"{stat.st_dev}:{stat.st_ino}:{stat.st_mtime_ns}"
+
+
+class Stage:
+    """The folder the next site is written into before `swap_in` publishes it. A file
+    whose bytes equal the published one's is that file, hard-linked (so its mtime stays
+    and rsync skips it); others are new files, never written through a link.
+
+    `synced`: the folder is the previous site brought up to date with the published one,
+    so it already holds every published file and unchanged files cost nothing. Otherwise
+    it starts empty and unchanged files are linked one by one."""
+
+    def __init__(self, folder: Path, live: Path, synced: bool) -> None:
+        self.folder = folder
+        self.live = live
+        self.synced = synced
+        self._made: set[Path] = set()
+
+    def put(self, path: str, data: bytes) -> bool:
+        """Write one file; True if its bytes differ from the published site's."""
+        live = self.live / path
+        try:
+            same = live.stat().st_size == len(data) and live.read_bytes() == data
+        except OSError:
+            same = False
+        if same and self.keep(path):
+            return False
+        target = self.folder / path
+        if self.synced:
+            target.unlink(missing_ok=True)  # a link to the published file: never write through
+        self._parent(target)
+        target.write_bytes(data)
+        return True
+
+    def keep(self, path: str) -> bool:
+        """Keep the published site's file at `path`; False if it has none."""
+        if self.synced:
+            return (self.folder / path).is_file()
+        target = self.folder / path
+        self._parent(target)
+        try:
+            _link_or_copy(self.live / path, target)
+        except FileNotFoundError:
+            return False
+        return True
+
+    def keep_tree(self, folder: str) -> None:
+        """Keep a whole folder of the published site (the search index)."""
+        if not self.synced:
+            _link_tree(self.live / folder, self.folder / folder)
+
+    def drop(self, paths: set[str]) -> None:
+        """Remove files (or, for INDEX, the index folder) the new site does not have."""
+        for path in paths:
+            target = self.folder / path
+            if path == INDEX:
+                shutil.rmtree(target, ignore_errors=True)
+                continue
+            target.unlink(missing_ok=True)
+            _prune(target.parent, self.folder)
+
+    def _parent(self, target: Path) -> None:
         parent = target.parent
-        if parent not in made:
+        if parent not in self._made:
             parent.mkdir(parents=True, exist_ok=True)
-            made.add(parent)
-        if isinstance(data, Path):
-            _link_or_copy(data, target)
+            self._made.add(parent)
+
+
+def open_stage(output: Path, *, force: bool = False, root: Path | None = None,
+               previous: Previous | None = None) -> Stage | list[Problem]:
+    """A staging folder beside `output`: the previous site brought up to date when
+    `previous` still describes it, else a new empty one. Nothing beside output/ that is
+    not sitegen's is touched, and output/ itself never."""
+    output = output.absolute()
+    try:
+        refused = target_problems(output, force=force, root=root)
+        if refused:
+            return refused
+        staging = staging_path(output)
+        discard(staging)
+        if staging.exists():
+            return [Problem(str(staging), 0,
+                            "mappen finns redan och är inte sitegens; flytta den")]
+        kept = previous_path(output)
+        if kept.is_dir() and owned(kept) and kept.exists():
+            if (previous is not None and output.is_dir() and not output.is_symlink()
+                    and identity(kept / MARKER) == previous.marker):
+                kept.rename(staging)
+                stage = Stage(staging, output, synced=True)
+                _new_marker(staging)  # from here on, the folder no longer matches `previous`
+                _sync(stage, previous.changed)
+                return stage
+            _discard_later(kept, output)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            discard(staging_path(output))
+        return [write_problem(exc, output)]
+    try:
+        staging.mkdir(parents=True)
+        _new_marker(staging)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            discard(staging)
+        return [write_problem(exc, staging)]
+    return Stage(staging, output, synced=False)
+
+
+def _new_marker(folder: Path) -> None:
+    """A new marker file (new inode, same text): it names the build that made the folder."""
+    temporary = folder / (MARKER + ".tmp")
+    temporary.write_text(MARKER_TEXT, "utf-8")
+    temporary.replace(folder / MARKER)
+
+
+def _sync(stage: Stage, changed: frozenset[str]) -> None:
+    """Make the synced folder equal to the published site where they differ."""
+    for path in sorted(changed):
+        target = stage.folder / path
+        if path == INDEX:
+            shutil.rmtree(target, ignore_errors=True)
+            _link_tree(stage.live / path, target)
+            continue
+        target.unlink(missing_ok=True)
+        source = stage.live / path
+        if source.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _link_or_copy(source, target)
         else:
-            target.write_bytes(data)
+            _prune(target.parent, stage.folder)
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
+def _link_tree(source: Path, target: Path) -> None:
+    if source.is_dir():
+        shutil.copytree(source, target, copy_function=_link_or_copy, dirs_exist_ok=True)
+
+
+def _prune(folder: Path, top: Path) -> None:
+    """Remove `folder` and its parents up to `top` while they are empty."""
+    while folder != top and top in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
+
+
+def write_problem(exc: OSError, fallback: Path) -> Problem:
+    where = exc.filename if isinstance(exc.filename, str) else str(fallback)
+    return Problem(where, 0, f"kan inte skriva: {exc.strerror or exc}; den tidigare "
+                             "webbplatsen är orörd")
+
+
+def _link_or_copy(source: Path | str, target: Path | str) -> None:
     """Keep an unchanged file: a hard link shares its bytes and its mtime, so a deploy by
     rsync sees it as unchanged; a copy where links are not possible."""
     try:
         os.link(source, target)
+    except FileNotFoundError:
+        raise
     except OSError:
         shutil.copy2(source, target)
 
 
-def swap_in(staging: Path, output: Path) -> None:
-    """Make `staging` the new `output` in one atomic step and remove the old site.
-    Raises SitegenError if the file system refuses."""
+def swap_in(staging: Path, output: Path, *, keep: bool = False) -> bool:
+    """Make `staging` the new `output` in one atomic step. The old site is kept beside it
+    as previous_path(output) when `keep` and possible (then True), else removed in the
+    background. Raises SitegenError if the file system refuses."""
+    output = output.absolute()
     try:
-        _swap_in(staging, output.absolute())
+        if output.exists() and _exchange(staging, output):
+            if keep and set_aside(staging, output):
+                return True
+            _discard_later(staging, output)
+            return False
+        # Fallback (no renameat2): two renames; a crash between them leaves the old site
+        # at .output.old, which the next build puts back before doing anything else.
+        old = output.with_name(f".{output.name}.old")
+        discard(old)
+        if output.exists():
+            output.rename(old)
+        staging.rename(output)
+        discard(old)
     except OSError as exc:
-        raise SitegenError([_os_problem(exc, output)]) from exc
+        raise SitegenError([write_problem(exc, output)]) from exc
+    return False
 
 
-def _swap_in(staging: Path, output: Path) -> None:
-    if output.exists() and _exchange(staging, output):
-        _discard_later(staging, output)
-        return
-    # Fallback (no renameat2): two renames; a crash between them leaves the old site
-    # at .output.old, which the next build puts back before doing anything else.
-    old = output.with_name(f".{output.name}.old")
-    discard(old)
-    if output.exists():
-        output.rename(old)
-    staging.rename(output)
-    discard(old)
+def set_aside(site: Path, output: Path) -> bool:
+    """Keep a complete site of ours as previous_path(output); False if that name is taken."""
+    kept = previous_path(output)
+    if kept.exists() or kept.is_symlink():
+        return False
+    site.rename(kept)
+    return True
 
 
 def _discard_later(old_site: Path, output: Path) -> None:
@@ -242,7 +385,7 @@ def recover(output: Path) -> None:
         if not output.exists() and old.is_dir() and (old / MARKER).is_file():
             old.rename(output)
     except OSError:
-        pass  # prepare() reports what is wrong with the folder
+        pass  # open_stage() reports what is wrong with the folder
 
 
 def discard(folder: Path) -> None:

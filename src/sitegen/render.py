@@ -13,13 +13,14 @@ import posixpath
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import jinja2
 
 from sitegen.errors import Problem
 from sitegen.incremental import Fingerprinter, parallel_workers
 from sitegen.model import MONTHS, Post, Theme, swedish_date
+from sitegen.output import check_relative
 from sitegen.site import InputEntry, PlanEntry, Site, chronological, served_by, url_of
 from sitegen.slugs import swedish_key
 
@@ -106,21 +107,56 @@ class Crumb:
 
 @dataclass(frozen=True)
 class Reuse:
-    """The previous build's pages: a page whose fingerprint is unchanged is taken from
-    `old_output` instead of being rendered again."""
+    """The previous build's pages: a page whose fingerprint is unchanged is kept from the
+    published site instead of being rendered again."""
 
     fingerprinter: Fingerprinter
     previous: dict[str, str]
-    """Output path → fingerprint, as the previous build wrote `old_output`."""
-    old_output: Path
+    """Output path → fingerprint, as the previous build wrote the published site."""
 
 
-Output = dict[str, bytes | Path]
-"""Output path → new bytes, or the previous build's file to keep as it is."""
+class Sink(Protocol):
+    """Where rendered files go: the build's staging folder (output.Stage), or memory."""
+
+    def put(self, path: str, data: bytes) -> bool:
+        """Store a file; True if its bytes differ from the published site's."""
+        ...
+
+    def keep(self, path: str) -> bool:
+        """Keep the published site's file; False if there is none to keep."""
+        ...
+
+
+class Collect:
+    """A Sink that keeps every file in memory (for `sitegen check` and tests)."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+
+    def put(self, path: str, data: bytes) -> bool:
+        self.files[path] = data
+        return True
+
+    def keep(self, path: str) -> bool:
+        return False
+
+
 Job = tuple[str, str, str, dict[str, Any]]
 """(output path, url, template, context)"""
-JobResult = tuple[str, str | None, bytes | Path | None, Problem | None]
-"""(output path, fingerprint, bytes or the kept file, problem)"""
+
+
+@dataclass(frozen=True)
+class JobResult:
+    path: str
+    fingerprint: str | None
+    rendered: bool
+    """False when the published file was kept because its fingerprint was unchanged."""
+    changed: bool
+    """The bytes differ from the published file's (or it had none)."""
+    indexed: bool
+    """A changed page that the search index covers."""
+    problem: Problem | None = None
+
 
 PARALLEL_FROM = 1500
 """Pages below which rendering stays in one process (forking costs more than it saves)."""
@@ -138,7 +174,8 @@ def _render_share(index: int) -> list[JobResult]:
 
 def _in_parallel(renderer: Renderer, jobs: list[Job], workers: int) -> list[JobResult]:
     """Render on `workers` forked processes; each inherits the site model and the
-    compiled templates and sends back only bytes and fingerprints."""
+    compiled templates, writes its pages to the sink itself and sends back only what
+    happened to each."""
     global _SHARED
     _SHARED = (renderer, jobs, workers)
     try:
@@ -153,14 +190,18 @@ class Renderer:
     """Holds the Jinja environment and the site; one method per kind of page."""
 
     def __init__(self, site: Site, layouts: Path, assets: dict[str, Asset],
-                 reuse: Reuse | None = None) -> None:
+                 reuse: Reuse | None = None, sink: Sink | None = None) -> None:
         self.site = site
         self.assets = assets
         self.reuse = reuse
-        self.files: Output = {}
+        self.sink: Sink = sink if sink is not None else Collect()
+        self.paths: dict[str, None] = {}
+        """Every file of the site, in the order claimed (the sitemap lists them)."""
         self.fingerprints: dict[str, str] = {}
         self.jobs: list[Job] = []
         self.rendered = 0
+        self.changed: set[str] = set()
+        self.index_changed = False
         self.problems: list[Problem] = []
         # Entries are made once and shared by every page that lists them, so a page's
         # fingerprint can reuse what another page's already digested.
@@ -205,44 +246,59 @@ class Renderer:
         """Queue `template` for the file that serves `url`; `render_all` renders the
         queue, on several cores when it is long."""
         path = served_by(url)
-        self.files[path] = b""  # claimed now: the sitemap lists every path
+        self.paths[path] = None  # claimed now: the sitemap lists every path
         self.jobs.append((path, url, template, context))
+
+    def put(self, path: str, data: bytes) -> None:
+        """A file that is not rendered from a template (assets, robots.txt)."""
+        self.paths[path] = None
+        why = check_relative(path)
+        if why:
+            self.problems.append(Problem("output/", 0, why))
+        elif self.sink.put(path, data):
+            self.changed.add(path)
 
     def _render_job(self, job: Job) -> JobResult:
         path, url, template, context = job
         fingerprint = None
         if self.reuse is not None:
             fingerprint = self.reuse.fingerprinter.page(template, url, context)
-            old = self.reuse.old_output / path
-            if self.reuse.previous.get(path) == fingerprint and old.is_file():
-                return path, fingerprint, old, None
+            if self.reuse.previous.get(path) == fingerprint and self.sink.keep(path):
+                return JobResult(path, fingerprint, False, False, False)
         try:
-            text = self.env.get_template(template).render(url=url, **context)
+            data = self.env.get_template(template).render(url=url, **context).encode()
         except jinja2.TemplateError as exc:
-            return path, fingerprint, None, _template_problem(exc, template)
-        return path, fingerprint, text.encode("utf-8"), None
+            return JobResult(path, fingerprint, False, False, False,
+                             _template_problem(exc, template))
+        changed = self.sink.put(path, data)
+        return JobResult(path, fingerprint, True, changed,
+                         changed and b"data-pagefind-body" in data)
 
     def _run_jobs(self) -> None:
         jobs, self.jobs = self.jobs, []
+        bad = [Problem("output/", 0, why) for path, _, _, _ in jobs
+               if (why := check_relative(path))]
+        if bad:
+            self.problems += bad
+            return
         workers = parallel_workers(len(jobs), PARALLEL_FROM)
         if workers > 1:
             results = _in_parallel(self, jobs, workers)
         else:
             results = [self._render_job(job) for job in jobs]
-        for path, fingerprint, data, problem in results:
-            if fingerprint is not None:
-                self.fingerprints[path] = fingerprint
-            if problem is not None:
-                self.problems.append(problem)
-                del self.files[path]
-                continue
-            assert data is not None
-            self.files[path] = data
-            self.rendered += isinstance(data, bytes)
+        for result in results:
+            if result.fingerprint is not None:
+                self.fingerprints[result.path] = result.fingerprint
+            if result.problem is not None:
+                self.problems.append(result.problem)
+            self.rendered += result.rendered
+            if result.changed:
+                self.changed.add(result.path)
+            self.index_changed |= result.indexed
 
-    def render_all(self) -> Output:
+    def render_all(self) -> None:
         for asset in self.assets.values():
-            self.files[asset.url.lstrip("/")] = asset.data
+            self.put(asset.url.lstrip("/"), asset.data)
         self.home()
         self.posts()
         self.pages()
@@ -258,11 +314,9 @@ class Renderer:
                               "kommunerna, temana eller sökningen.")
         self.aliases()
         self.sitemap()
+        self.put("robots.txt", (f"User-agent: *\nAllow: /\n\n"
+                                f"Sitemap: {self.site.config.base_url}/sitemap.xml\n").encode())
         self._run_jobs()
-        self.files["robots.txt"] = (f"User-agent: *\nAllow: /\n\n"
-                                    f"Sitemap: {self.site.config.base_url}/sitemap.xml\n"
-                                    ).encode()
-        return dict(sorted(self.files.items()))
 
     # -------------------------------------------------------------- pages
 
@@ -424,12 +478,12 @@ class Renderer:
                 self.emit(alias, "redirect.html", title=post.title, target=post.url, crumbs=[])
         query = {a: p.url for p in self.site.posts for a in p.aliases if "?" in a}
         if query:
-            self.files["assets/redirects.json"] = _json(query)
+            self.put("assets/redirects.json", _json(query))
 
     def sitemap(self) -> None:
         aliases = {a for p in self.site.posts for a in p.aliases}
         urls = sorted(
-            url for url in (url_of(path) for path in self.files
+            url for url in (url_of(path) for path in self.paths
                             if path.endswith(".html") and path != "404.html")
             if url not in aliases and not url.startswith("/assets/")
         )
@@ -488,20 +542,24 @@ def _template_problem(exc: jinja2.TemplateError, template: str) -> Problem:
 
 @dataclass(frozen=True)
 class Rendered:
-    files: Output
+    paths: list[str]
+    """Every file of the site, sorted."""
+    changed: set[str]
+    """Files whose bytes differ from the published site's (new files included)."""
+    index_changed: bool
+    """A page the search index covers is new or changed."""
     fingerprints: dict[str, str]
     """Output path → fingerprint of what rendered it (only when reusing)."""
     pages: int
-    """Pages rendered anew (the rest were kept from the previous build)."""
+    """Pages rendered anew (the rest were kept from the published site)."""
     problems: list[Problem]
 
 
 def render_site(site: Site, layouts: Path, assets: dict[str, Asset],
-                reuse: Reuse | None = None) -> Rendered:
-    renderer = Renderer(site, layouts, assets, reuse)
-    files = renderer.render_all()
+                reuse: Reuse | None = None, sink: Sink | None = None) -> Rendered:
+    renderer = Renderer(site, layouts, assets, reuse, sink)
+    renderer.render_all()
     # Several pages fail the same way when one template is broken: report it once.
     problems = sorted(set(renderer.problems))
-    return Rendered(files, renderer.fingerprints, renderer.rendered, problems)
-
-
+    return Rendered(sorted(renderer.paths), renderer.changed, renderer.index_changed,
+                    renderer.fingerprints, renderer.rendered, problems)
