@@ -63,18 +63,19 @@ def load(root: Path, *, drafts: bool = False,
     ctx = content.new_context(config, default_register(), vocabulary)
     parse_post: Callable[..., tuple[Post, content.Loaded] | None] = content.parse_post
     parse_page: Callable[..., tuple[Page, content.Loaded] | None] = content.parse_page
-    prefill = None
+    prefill = stored = None
     if cache is not None:
         parse_post, parse_page = cache.wrap(parse_post), cache.wrap(parse_page)
         store = cache
+        stored = cache.stored
 
         def prefill(sources: list[content.SourceFile]) -> None:
             store.prefill(sources, content.parse_post, ctx)
 
     posts: list[tuple[Post, content.Loaded]] = content.load_all(
-        root, ctx, problems, parse_post, "posts", before_parse=prefill)
+        root, ctx, problems, parse_post, "posts", before_parse=prefill, stored=stored)
     pages: list[tuple[Page, content.Loaded]] = content.load_all(
-        root, ctx, problems, parse_page, "pages")
+        root, ctx, problems, parse_page, "pages", stored=stored)
     if cache is not None:
         cache.save()
     # The site-wide checks (URLs, follow-ups) run even when some files had errors, so

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from sitegen import __version__
 from sitegen.build import build
@@ -132,6 +134,16 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="adress (standard: 127.0.0.1)")
     p.set_defaults(run=cmd_serve)
     return parser
+
+
+def run() -> NoReturn:
+    """The `sitegen` command: main(), then exit without tearing the interpreter down.
+    Freeing a large site's model object by object took ~0.7 s at 10,000 posts, and
+    everything sitegen writes is closed by then."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -19,6 +19,7 @@ from sitegen.errors import Problem, Severity, did_you_mean
 from sitegen.markdown import Link, make_parser, render_markdown, summarize
 from sitegen.model import (
     FollowUp,
+    Html,
     ItemFollowUp,
     NationalInput,
     Page,
@@ -474,7 +475,7 @@ def parse_post(source: SourceFile, ctx: ContentContext,
         category=category,
         municipalities=municipalities,
         themes=themes,
-        body_html=rendered.html,
+        body_html=Html(rendered.html),
         summary=summary or summarize(rendered.first_paragraph),
         authors=authors,
         aliases=aliases,
@@ -524,21 +525,32 @@ def content_files(root: Path, folder: str) -> list[Path]:
 def load_all(root: Path, ctx: ContentContext, problems: list[Problem],
              parse: Callable[[SourceFile, ContentContext, list[Problem]], Any],
              folder: str, *,
-             before_parse: Callable[[list[SourceFile]], None] | None = None) -> list[Any]:
-    """Read and parse every file of content/<folder>/. `before_parse` sees all sources
-    first (the build uses it to parse on several cores into its cache)."""
-    sources = []
+             before_parse: Callable[[list[SourceFile]], None] | None = None,
+             stored: Callable[[Path], tuple[Any, list[Problem]] | None] | None = None,
+             ) -> list[Any]:
+    """Read and parse every file of content/<folder>/. `stored` gives what an earlier run
+    parsed from a file that has not changed since (such files are not read again), and
+    `before_parse` sees the sources left to parse (the build's cache uses both)."""
+    items: list[SourceFile | tuple[Any, list[Problem]]] = []
     for path in content_files(root, folder):
+        hit = stored(path) if stored is not None else None
+        if hit is not None:
+            items.append(hit)
+            continue
         source = read_source(path, root)
         if isinstance(source, Problem):
             problems.append(source)
         else:
-            sources.append(source)
+            items.append(source)
     if before_parse is not None:
-        before_parse(sources)
+        before_parse([item for item in items if isinstance(item, SourceFile)])
     results = []
-    for source in sources:
-        parsed = parse(source, ctx, problems)
+    for item in items:
+        if isinstance(item, SourceFile):
+            parsed = parse(item, ctx, problems)
+        else:
+            parsed, found = item
+            problems.extend(found)
         if parsed is not None:
             results.append(parsed)
     return results

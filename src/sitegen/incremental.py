@@ -15,6 +15,7 @@ makes the next build cold, never different.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import enum
@@ -22,15 +23,17 @@ import hashlib
 import multiprocessing
 import os
 import pickle
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import sitegen
 from sitegen.errors import Problem
-from sitegen.model import Page, Post, Theme
+from sitegen.model import Html, Page, Post, Theme
 from sitegen.output import MARKER, Previous, identity
 from sitegen.registry import County, Municipality
 from sitegen.site import InputEntry, PlanEntry
@@ -76,39 +79,124 @@ def _save_pickle(path: Path, value: Any) -> None:
     temporary.replace(path)
 
 
-@dataclass
 class ParseCache:
-    """Validated content by file digest. `wrap` turns a parse function into a cached one."""
+    """Validated content by file, in SQLite (`parsed.sqlite`): one row per file with the
+    file's stat, the digest of its text, the parsed model (pickled, without a post's
+    body) and the body. A file whose stat is unchanged is not even read; a post's body
+    is read back only when a template shows it; saving writes the rows that changed."""
 
-    path: Path
-    salt: str
-    entries: dict[str, tuple[str, Any, list[Problem]]] = field(default_factory=dict)
-    digests: dict[str, str] = field(default_factory=dict)
-    """Source path → digest of its text, for every file seen in this run."""
+    def __init__(self, root: Path, salt: str) -> None:
+        self.root = root
+        self.salt = salt
+        self.path = root / CACHE_DIR / "parsed.sqlite"
+        self.digests: dict[str, str] = {}
+        """Source path → digest of its text, for every file seen in this run."""
+        self.cards: dict[str, str] = {}
+        """Post source path → digest of its model without the body (see `card`)."""
+        self._rows: dict[str, tuple[str, str, str, bytes]] = {}
+        """As stored: path → (stat, digest, card, pickled model and problems)."""
+        self._stats: dict[str, str] = {}
+        self._parsed: dict[str, tuple[str, Any, list[Problem]]] = {}
+        self._new: dict[str, tuple[str, str, str, bytes, str | None]] = {}
+        self._touched: dict[str, str] = {}
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
 
     @classmethod
     def open(cls, root: Path, salt: str) -> ParseCache:
-        path = root / CACHE_DIR / "parsed.pickle"
-        stored = _load_pickle(path)
-        entries = stored[1] if isinstance(stored, tuple) and stored[0] == salt else {}
-        return cls(path, salt, entries)
+        cache = cls(root, salt)
+        (root / CACHE_DIR / "parsed.pickle").unlink(missing_ok=True)  # sitegen 0.x's format
+        try:
+            db = cache._connection()
+            stored = db.execute("SELECT value FROM info WHERE key = 'salt'").fetchone()
+            if stored is not None and stored[0] == salt:
+                cache._rows = {path: (stat, key, card, meta) for path, stat, key, card, meta
+                               in db.execute("SELECT path, stat, digest, card, meta FROM files")}
+        except sqlite3.Error:
+            cache._reset()
+        return cache
+
+    def _connection(self) -> sqlite3.Connection:
+        """This process's connection (a forked worker opens its own)."""
+        if self._db is None or self._pid != os.getpid():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, timeout=60, check_same_thread=False)
+            db.executescript(_SCHEMA)
+            self._db, self._pid = db, os.getpid()
+        return self._db
+
+    def _reset(self) -> None:
+        """Start over with an empty cache file (it was damaged or unreadable)."""
+        self._db = None
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            with contextlib.suppress(OSError):
+                self.path.with_name(self.path.name + suffix).unlink()
+        self._rows = {}
+
+    def stored(self, path: Path) -> tuple[Any, list[Problem]] | None:
+        """What was parsed from `path` if the file is unchanged since (same size, mtime,
+        ctime and inode, as make and Hugo judge files): it is then not read at all."""
+        shown = path.relative_to(self.root).as_posix()
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        stat = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+        row = self._rows.get(shown)
+        if row is None or row[0] != stat:
+            self._stats[shown] = stat  # taken before the file is read: never newer than it
+            return None
+        self.digests[shown] = row[1]
+        return self._restore(shown, row)
+
+    def _restore(self, shown: str, row: tuple[str, str, str, bytes]) -> tuple[Any, list[Problem]]:
+        result, problems = pickle.loads(row[3])
+        if row[2]:
+            self.cards[shown] = row[2]
+            post, extra = result
+            result = dataclasses.replace(post, body_html=Html(load=partial(self.body, shown))
+                                         ), extra
+        return result, problems
+
+    def body(self, shown: str) -> str:
+        """A post's stored body."""
+        found = self._connection().execute("SELECT body FROM files WHERE path = ?",
+                                           (shown,)).fetchone()
+        return found[0] if found and found[0] is not None else ""
 
     def wrap(self, parse: Callable[[Any, Any, list[Problem]], T | None]
              ) -> Callable[[Any, Any, list[Problem]], T | None]:
         def cached(source: Any, ctx: Any, problems: list[Problem]) -> T | None:
-            key = digest(source.text.encode("utf-8", "surrogatepass"))
+            parsed = self._parsed.pop(source.path, None)
+            key = parsed[0] if parsed else _text_digest(source.text)
             self.digests[source.path] = key
-            entry = self.entries.get(source.path)
-            if entry is not None and entry[0] == key:
-                problems.extend(entry[2])
-                result: T | None = entry[1]
-                return result
-            mark = len(problems)
-            result = parse(source, ctx, problems)
-            self.entries[source.path] = (key, result, problems[mark:])
-            return result
+            row = self._rows.get(source.path)
+            if row is not None and row[1] == key:  # touched, not changed
+                self._touched[source.path] = self._stats.get(source.path, "")
+                result, found = self._restore(source.path, row)
+                problems.extend(found)
+                return cast(T | None, result)
+            if parsed is None:
+                mark = len(problems)
+                parsed = key, parse(source, ctx, problems), problems[mark:]
+            else:
+                problems.extend(parsed[2])
+            self._store(source.path, *parsed)
+            return cast(T | None, parsed[1])
 
         return cached
+
+    def _store(self, shown: str, key: str, result: Any, problems: list[Problem]) -> None:
+        body, card = None, ""
+        if result is not None and isinstance(result[0], Post):
+            post, extra = result
+            body = str(post.body_html)
+            bare = dataclasses.replace(post, body_html=Html(""))
+            card = digest(repr(bare).encode())
+            self.cards[shown] = card
+            result = bare, extra
+        meta = pickle.dumps((result, problems), protocol=pickle.HIGHEST_PROTOCOL)
+        self._new[shown] = (self._stats.get(shown, ""), key, card, meta, body)
 
     def prefill(self, sources: list[Any], parse: Callable[[Any, Any, list[Problem]], Any],
                 ctx: Any) -> None:
@@ -116,9 +204,9 @@ class ParseCache:
         parser; only results travel back). Few misses are left to `wrap`."""
         misses = []
         for source in sources:
-            key = digest(source.text.encode("utf-8", "surrogatepass"))
-            entry = self.entries.get(source.path)
-            if entry is None or entry[0] != key:
+            key = _text_digest(source.text)
+            row = self._rows.get(source.path)
+            if row is None or row[1] != key:
                 misses.append((key, source))
         workers = parallel_workers(len(misses), PARALLEL_PARSE_FROM)
         if workers < 2:
@@ -132,11 +220,33 @@ class ParseCache:
             _PARSE_SHARED = None
         for share in shares:
             for path, key, result, problems in share:
-                self.entries[path] = (key, result, problems)
+                self._parsed[path] = (key, result, problems)
 
     def save(self) -> None:
-        live = {path: entry for path, entry in self.entries.items() if path in self.digests}
-        _save_pickle(self.path, (self.salt, live))
+        """Write what changed: new and re-parsed files, new stats, files gone."""
+        gone = [(path,) for path in self._rows if path not in self.digests]
+        try:
+            db = self._connection()
+            with db:
+                db.execute("INSERT OR REPLACE INTO info VALUES ('salt', ?)", (self.salt,))
+                db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
+                               [(path, *row) for path, row in self._new.items()])
+                db.executemany("UPDATE files SET stat = ? WHERE path = ?",
+                               [(stat, path) for path, stat in self._touched.items()])
+                db.executemany("DELETE FROM files WHERE path = ?", gone)
+        except sqlite3.Error:
+            self._reset()  # a cache that cannot be written is dropped, never trusted
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, stat TEXT, digest TEXT, card TEXT,
+                                  meta BLOB, body TEXT);
+"""
+
+
+def _text_digest(text: str) -> str:
+    return digest(text.encode("utf-8", "surrogatepass"))
 
 
 PARALLEL_PARSE_FROM = 400

@@ -6,6 +6,7 @@ Stages pass these frozen dataclasses along; nothing here does I/O.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -59,6 +60,35 @@ class Source:
     line: int
 
 
+class Html:
+    """A post's rendered body. The build's cache keeps bodies on disk and gives posts an
+    Html that reads its text only when a template shows it (str() or Jinja's `safe`),
+    so a rebuild does not hold every body in memory."""
+
+    __slots__ = ("_load", "_text")
+
+    def __init__(self, text: str | None = None, load: Callable[[], str] | None = None) -> None:
+        self._text = text
+        self._load = load
+
+    def __str__(self) -> str:
+        if self._text is not None:
+            return self._text
+        return self._load() if self._load is not None else ""
+
+    def __repr__(self) -> str:
+        return "Html(...)"  # never loads: a post's repr stands for its model without the body
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Html) and str(self) == str(other)
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+    def __reduce__(self) -> tuple[type[Html], tuple[str]]:
+        return Html, (str(self),)
+
+
 @dataclass(frozen=True)
 class PlanItem:
     id: str
@@ -101,7 +131,7 @@ class Post:
     category: str
     municipalities: tuple[Municipality, ...]
     themes: tuple[Theme, ...]
-    body_html: str
+    body_html: Html
     summary: str
     authors: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
