@@ -25,6 +25,7 @@ import os
 import pickle
 import sqlite3
 import threading
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
@@ -32,7 +33,7 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import sitegen
-from sitegen.errors import Problem
+from sitegen.errors import Problem, SitegenError
 from sitegen.model import Html, Page, Post, Theme
 from sitegen.output import MARKER, Previous, identity
 from sitegen.registry import County, Municipality
@@ -96,8 +97,9 @@ class ParseCache:
         self._rows: dict[str, tuple[str, str, str, bytes]] = {}
         """As stored: path → (stat, digest, card, pickled model and problems)."""
         self._stats: dict[str, str] = {}
-        self._parsed: dict[str, tuple[str, Any, list[Problem]]] = {}
-        self._new: dict[str, tuple[str, str, str, bytes, str | None]] = {}
+        self._parsed: dict[str, tuple[str, tuple[str, bytes, bytes | None]]] = {}
+        """Parsed by `prefill`'s workers: path → (digest, packed as stored)."""
+        self._new: dict[str, tuple[str, str, str, bytes, bytes | None]] = {}
         self._touched: dict[str, str] = {}
         self._db: sqlite3.Connection | None = None
         self._pid = 0
@@ -121,6 +123,7 @@ class ParseCache:
         if self._db is None or self._pid != os.getpid():
             self.path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.path, timeout=60, check_same_thread=False)
+            db.execute("PRAGMA synchronous = NORMAL")  # a cache: durable enough, never torn
             db.executescript(_SCHEMA)
             self._db, self._pid = db, os.getpid()
         return self._db
@@ -133,10 +136,10 @@ class ParseCache:
                 self.path.with_name(self.path.name + suffix).unlink()
         self._rows = {}
 
-    def stored(self, path: Path) -> tuple[Any, list[Problem]] | None:
-        """What was parsed from `path` if the file is unchanged since (same size, mtime,
-        ctime and inode, as make and Hugo judge files): it is then not read at all."""
-        shown = path.relative_to(self.root).as_posix()
+    def stored(self, path: Path, shown: str) -> tuple[Any, list[Problem]] | None:
+        """What was parsed from `path` (`shown` relative to the site) if the file is
+        unchanged since (same size, mtime, ctime and inode, as make and Hugo judge files):
+        it is then not read at all."""
         try:
             st = path.stat()
         except OSError:
@@ -150,6 +153,7 @@ class ParseCache:
         return self._restore(shown, row)
 
     def _restore(self, shown: str, row: tuple[str, str, str, bytes]) -> tuple[Any, list[Problem]]:
+        """The parse result of a stored row; a post's body is read when shown."""
         result, problems = pickle.loads(row[3])
         if row[2]:
             self.cards[shown] = row[2]
@@ -159,10 +163,16 @@ class ParseCache:
         return result, problems
 
     def body(self, shown: str) -> str:
-        """A post's stored body."""
+        """A post's body: parsed in this run, or stored."""
+        new = self._new.get(shown)
+        if new is not None and new[4] is not None:
+            return zlib.decompress(new[4]).decode()
         found = self._connection().execute("SELECT body FROM files WHERE path = ?",
                                            (shown,)).fetchone()
-        return found[0] if found and found[0] is not None else ""
+        if found is None or found[0] is None:
+            raise SitegenError([Problem(str(self.path), 0, "cachen ändrades under bygget "
+                                        f"({shown} saknas); bygg igen")])
+        return zlib.decompress(found[0]).decode()
 
     def wrap(self, parse: Callable[[Any, Any, list[Problem]], T | None]
              ) -> Callable[[Any, Any, list[Problem]], T | None]:
@@ -178,24 +188,22 @@ class ParseCache:
                 return cast(T | None, result)
             if parsed is None:
                 mark = len(problems)
-                parsed = key, parse(source, ctx, problems), problems[mark:]
+                result, found = parse(source, ctx, problems), problems[mark:]
+                packed = _pack(result, found)
             else:
-                problems.extend(parsed[2])
-            self._store(source.path, *parsed)
-            return cast(T | None, parsed[1])
+                packed = parsed[1]
+            self._store(source.path, key, packed)
+            if parsed is not None:
+                result, found = self._restore(source.path, ("", key, *packed[:2]))
+                problems.extend(found)
+            return cast(T | None, result)
 
         return cached
 
-    def _store(self, shown: str, key: str, result: Any, problems: list[Problem]) -> None:
-        body, card = None, ""
-        if result is not None and isinstance(result[0], Post):
-            post, extra = result
-            body = str(post.body_html)
-            bare = dataclasses.replace(post, body_html=Html(""))
-            card = digest(repr(bare).encode())
+    def _store(self, shown: str, key: str, packed: tuple[str, bytes, bytes | None]) -> None:
+        card, meta, body = packed
+        if card:
             self.cards[shown] = card
-            result = bare, extra
-        meta = pickle.dumps((result, problems), protocol=pickle.HIGHEST_PROTOCOL)
         self._new[shown] = (self._stats.get(shown, ""), key, card, meta, body)
 
     def prefill(self, sources: list[Any], parse: Callable[[Any, Any, list[Problem]], Any],
@@ -219,8 +227,8 @@ class ParseCache:
         finally:
             _PARSE_SHARED = None
         for share in shares:
-            for path, key, result, problems in share:
-                self._parsed[path] = (key, result, problems)
+            for path, key, packed in share:
+                self._parsed[path] = (key, packed)
 
     def save(self) -> None:
         """Write what changed: new and re-parsed files, new stats, files gone."""
@@ -235,14 +243,29 @@ class ParseCache:
                                [(stat, path) for path, stat in self._touched.items()])
                 db.executemany("DELETE FROM files WHERE path = ?", gone)
         except sqlite3.Error:
-            self._reset()  # a cache that cannot be written is dropped, never trusted
+            pass  # rolled back: the rows of changed files keep their old stat, so they are
+            # read and parsed again next time; this run's bodies are still in memory
 
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, stat TEXT, digest TEXT, card TEXT,
-                                  meta BLOB, body TEXT);
+                                  meta BLOB, body BLOB);
 """
+
+
+def _pack(result: Any, problems: list[Problem]) -> tuple[str, bytes, bytes | None]:
+    """(card, pickled model and problems, compressed body) of a parse result, as stored.
+    A post's card is the digest of its model without the body: while every card is
+    unchanged, only pages that show a changed post can change."""
+    card, body = "", None
+    if result is not None and isinstance(result[0], Post):
+        post, extra = result
+        body = zlib.compress(str(post.body_html).encode(), 1)
+        bare = dataclasses.replace(post, body_html=Html(""))
+        card = digest(pickle.dumps(bare, protocol=pickle.HIGHEST_PROTOCOL))
+        result = bare, extra
+    return card, pickle.dumps((result, problems), protocol=pickle.HIGHEST_PROTOCOL), body
 
 
 def _text_digest(text: str) -> str:
@@ -265,13 +288,15 @@ def parallel_workers(jobs: int, threshold: int) -> int:
 _PARSE_SHARED: tuple[list[tuple[str, Any]], Callable[..., Any], Any, int] | None = None
 
 
-def _parse_share(index: int) -> list[tuple[str, str, Any, list[Problem]]]:
+def _parse_share(index: int) -> list[tuple[str, str, tuple[str, bytes, bytes | None]]]:
+    """Parse a worker's share; only what is stored travels back (bodies compressed)."""
     assert _PARSE_SHARED is not None
     misses, parse, ctx, workers = _PARSE_SHARED
     done = []
     for key, source in misses[index::workers]:
         problems: list[Problem] = []
-        done.append((source.path, key, parse(source, ctx, problems), problems))
+        result = parse(source, ctx, problems)
+        done.append((source.path, key, _pack(result, problems)))
     return done
 
 
@@ -281,27 +306,37 @@ _SCALARS = frozenset({str, int, float, bool, type(None), dt.date})
 class Fingerprinter:
     """Stable digests of template contexts. A Post or Page stands for its file digest,
     register entries and themes for their keys (both are in the site-wide salt); lists
-    passed to many pages (a theme's plan items) are digested once per build."""
+    passed to many pages (a theme's plan items) are digested once per build.
+
+    `page` also names the posts a page's context holds (its *shows*): when only posts'
+    bodies changed, only the pages that show them can change."""
 
     def __init__(self, sources: dict[str, str], site_wide: str) -> None:
         self.sources = sources
         self.site_wide = site_wide
-        self._memo: dict[int, tuple[Any, str]] = {}
+        self._memo: dict[int, tuple[Any, str, frozenset[str]]] = {}
+        self._shows: set[str] = set()
+        self._fields: dict[type, tuple[str, ...]] = {}
 
-    def page(self, template: str, url: str, context: dict[str, Any]) -> str:
+    def page(self, template: str, url: str, context: dict[str, Any]
+             ) -> tuple[str, frozenset[str]]:
+        """(fingerprint, source paths of the posts the context holds)"""
+        self._shows = set()
         h = hashlib.blake2b(digest_size=16)
         h.update(f"{self.site_wide}\0{template}\0{url}\0".encode())
         for key in sorted(context):
             h.update(key.encode())
             h.update(self.value(context[key]).encode())
-        return h.hexdigest()
+        return h.hexdigest(), frozenset(self._shows)
 
     def value(self, value: Any) -> str:
         kind = type(value)
         if kind in _SCALARS:
             return repr(value)
         if kind is Post or kind is Page:
-            source = self.sources.get(value.source.path)
+            path = value.source.path
+            self._shows.add(path)
+            source = self.sources.get(path)
             return "P" + (source if source is not None else repr(value))
         if kind is Municipality or kind is County:
             return "M" + str(value.code)
@@ -309,7 +344,9 @@ class Fingerprinter:
             return "T" + str(value.slug)
         memo = self._memo.get(id(value))
         if memo is not None and memo[0] is value:
+            self._shows |= memo[2]
             return memo[1]
+        outer, self._shows = self._shows, set()
         if kind is PlanEntry:
             # fixed by its post's file, its id there and, for a status, the revisit's file
             status = value.status
@@ -321,7 +358,9 @@ class Fingerprinter:
             result = repr(value.value)
         else:
             result = self._compound(value)
-        self._memo[id(value)] = (value, result)  # keep `value` alive while its id is in use
+        shows = frozenset(self._shows) if self._shows else _NONE
+        self._shows = outer | shows if shows else outer
+        self._memo[id(value)] = (value, result, shows)  # keeps `value` alive: ids stay unique
         return result
 
     def _compound(self, value: Any) -> str:
@@ -330,7 +369,11 @@ class Fingerprinter:
         elif isinstance(value, dict):
             parts = [self.value(k) + ":" + self.value(v) for k, v in value.items()]
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            parts = [self.value(getattr(value, f.name)) for f in dataclasses.fields(value)]
+            names = self._fields.get(type(value))
+            if names is None:
+                names = self._fields[type(value)] = tuple(
+                    f.name for f in dataclasses.fields(value))
+            parts = [self.value(getattr(value, name)) for name in names]
         elif callable(value):
             parts = [getattr(value, "__module__", ""), getattr(value, "__qualname__", "")]
         else:
@@ -338,11 +381,16 @@ class Fingerprinter:
         return digest("\x1f".join(parts).encode())
 
 
+_NONE: frozenset[str] = frozenset()
+
+
 @dataclass
 class PageCache:
     """What the last build published: page fingerprints, every path, whether the search
-    index was built, and how the site it replaced (kept beside output/) differs from it.
-    Valid only while output/'s marker is the one it recorded."""
+    index was built, how the site it replaced (kept beside output/) differs from it, and
+    what lets the next build skip fingerprinting: the site's structure and, per post,
+    its file digest and the pages that show it. Valid only while output/'s marker is the
+    one it recorded."""
 
     path: Path
     fingerprints: dict[str, str] = field(default_factory=dict)
@@ -350,6 +398,12 @@ class PageCache:
     """Every output path except the search index's."""
     searched: bool = False
     previous: Previous | None = None
+    structure: str = ""
+    """structure() of the published site."""
+    posts: dict[str, str] = field(default_factory=dict)
+    """Post source path → digest of its file."""
+    shown_on: dict[str, list[str]] = field(default_factory=dict)
+    """Post source path → output paths of the pages whose context holds it."""
 
     @classmethod
     def open(cls, root: Path, output: Path) -> PageCache:
@@ -357,15 +411,38 @@ class PageCache:
         path = root / CACHE_DIR / f"pages-{name}.pickle"
         stored = _load_pickle(path)
         current = identity(output / MARKER)
-        if (isinstance(stored, tuple) and len(stored) == 5 and stored[0] == current
-                and current):
-            return cls(path, *stored[1:])
+        if (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == current
+                and current and isinstance(stored[1], dict)):
+            with contextlib.suppress(TypeError):
+                return cls(path, **stored[1])
         return cls(path)
 
-    def save(self, output: Path, fingerprints: dict[str, str], paths: set[str],
-             searched: bool, previous: Previous | None) -> None:
-        _save_pickle(self.path, (identity(output / MARKER), fingerprints, paths, searched,
-                                 previous))
+    def save(self, output: Path) -> None:
+        state = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
+                 if f.name != "path"}
+        _save_pickle(self.path, (identity(output / MARKER), state))
+
+
+def structure(site_wide: str, posts: Iterable[Post], cards: dict[str, str]) -> str:
+    """Digest of everything a page may show except posts' bodies: the site-wide inputs
+    and, in order, each post's card (its model without the body). "" if a card is
+    missing. While it is unchanged, a page changes only if it shows a changed post."""
+    parts = [site_wide]
+    for post in posts:
+        card = cards.get(post.source.path)
+        if card is None:
+            return ""
+        parts.append(f"{post.source.path}\0{card}")
+    return digest("\n".join(parts).encode())
+
+
+def shown_on(shows: dict[str, frozenset[str]]) -> dict[str, list[str]]:
+    """Invert page → posts it shows into post → pages that show it."""
+    pages: dict[str, list[str]] = {}
+    for page, posts in shows.items():
+        for post in posts:
+            pages.setdefault(post, []).append(page)
+    return pages
 
 
 def input_digest(root: Path, salt: str, flags: tuple[Any, ...]) -> str:

@@ -182,7 +182,7 @@ class Stage:
     def keep(self, path: str) -> bool:
         """Keep the published site's file at `path`; False if it has none."""
         if self.synced:
-            return (self.folder / path).is_file()
+            return os.path.isfile(f"{self.folder}/{path}")  # 14,000 calls: no pathlib
         target = self.folder / path
         self._parent(target)
         try:
