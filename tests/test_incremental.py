@@ -3,6 +3,7 @@ output of a cold build of the same input."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,37 @@ def test_a_series_of_edits_matches_cold_builds_and_keeps_the_replaced_site(
         assert snapshot(previous) == before  # the replaced site, complete, beside it
     robots = out / "robots.txt"  # never changed: one file, shared by both sites
     assert robots.stat().st_nlink == 2 and (previous / "robots.txt").samefile(robots)
+
+
+def test_a_body_edit_reaches_every_page_that_shows_the_body(site: Path,
+                                                            tmp_path: Path) -> None:
+    # A body-only edit re-renders just the pages whose context holds the post; a layout
+    # that shows bodies on the home page makes the home page one of them.
+    edit(site / "layouts/home.html", "{{ post_list(latest, 3) }}",
+         "{{ post_list(latest, 3) }}{% for p in latest %}{{ p.body_html | safe }}{% endfor %}")
+    build(site, with_search=False)
+    edit(site / "content/posts/aterbesok-i-habo.md", "Vi kom tillbaka", "Vi kom åter")
+    result = build(site, with_search=False)
+    assert 0 < result.rendered < result.files / 2
+    assert "Vi kom åter" in (site / "output/index.html").read_text("utf-8")
+    assert snapshot(site / "output") == cold(site, tmp_path, "cold")
+
+
+def test_a_file_changed_behind_an_unchanged_mtime_is_read_again(site: Path) -> None:
+    # Same size and mtime (as rsync -t or cp -p leave them): the ctime still differs.
+    post = site / "content/posts/aterbesok-i-habo.md"
+    stat = post.stat()
+    text = post.read_text("utf-8")
+    post.write_text(text.replace("Vi kom tillbaka", "Vi kom tillbakA"), "utf-8")
+    os.utime(post, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert post.stat().st_size == stat.st_size
+    build(site, with_search=False)
+    assert "Vi kom tillbakA" in (
+        site / "output/kommunbesok/aterbesok-i-habo/index.html").read_text("utf-8")
+
+
+def test_a_damaged_parse_cache_is_started_over(site: Path, tmp_path: Path) -> None:
+    (site / ".sitegen-cache" / "parsed.sqlite").write_bytes(b"not a database" * 100)
+    edit(site / "content/posts/en-dialog.md", "inte är ett besök", "inte är något besök")
+    assert build(site, with_search=False).changed >= 1
+    assert snapshot(site / "output") == cold(site, tmp_path, "cold")

@@ -141,10 +141,9 @@ class ParseCache:
         unchanged since (same size, mtime, ctime and inode, as make and Hugo judge files):
         it is then not read at all."""
         try:
-            st = path.stat()
+            stat = _stat_key(path)
         except OSError:
             return None
-        stat = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
         row = self._rows.get(shown)
         if row is None or row[0] != stat:
             self._stats[shown] = stat  # taken before the file is read: never newer than it
@@ -266,6 +265,14 @@ def _pack(result: Any, problems: list[Problem]) -> tuple[str, bytes, bytes | Non
         card = digest(pickle.dumps(bare, protocol=pickle.HIGHEST_PROTOCOL))
         result = bare, extra
     return card, pickle.dumps((result, problems), protocol=pickle.HIGHEST_PROTOCOL), body
+
+
+def _stat_key(path: str | Path) -> str:
+    """What tells a file changed without reading it: size, mtime, ctime and inode. The
+    ctime catches tools that keep the mtime (rsync -t, cp -p); the inode, editors that
+    save by renaming a new file over the old."""
+    st = os.stat(path)
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
 
 
 def _text_digest(text: str) -> str:
@@ -446,22 +453,19 @@ def shown_on(shows: dict[str, frozenset[str]]) -> dict[str, list[str]]:
 
 
 def input_digest(root: Path, salt: str, flags: tuple[Any, ...]) -> str:
-    """Digest of what a build reads, as the file system describes it: the path, size and
-    modification time of every file in content/, layouts/ and assets/ and of site.yaml
-    (as make and Hugo judge files), sitegen itself (the salt) and the build's flags."""
+    """Digest of what a build reads, as the file system describes it: the path and
+    _stat_key of every file in content/, layouts/ and assets/ and of site.yaml, sitegen
+    itself (the salt) and the build's flags."""
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{salt}\0{flags!r}\0".encode())
     for folder in ("content", "layouts", "assets"):
         for dirpath, dirnames, filenames in os.walk(root / folder):
             dirnames.sort()
             for name in sorted(filenames):
-                stat = os.stat(os.path.join(dirpath, name))
-                h.update(f"{dirpath}/{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    try:
-        stat = (root / "site.yaml").stat()
-        h.update(f"site.yaml\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
-    except OSError:
-        pass
+                h.update(f"{dirpath}/{name}\0{_stat_key(os.path.join(dirpath, name))}\n"
+                         .encode())
+    with contextlib.suppress(OSError):
+        h.update(f"site.yaml\0{_stat_key(root / 'site.yaml')}".encode())
     return h.hexdigest()
 
 
