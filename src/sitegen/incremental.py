@@ -156,9 +156,7 @@ class ParseCache:
         result, problems = pickle.loads(row[3])
         if row[2]:
             self.cards[shown] = row[2]
-            post, extra = result
-            result = dataclasses.replace(post, body_html=Html(load=partial(self.body, shown))
-                                         ), extra
+            result[0].body_html.load_with(partial(self.body, shown))
         return result, problems
 
     def body(self, shown: str) -> str:
@@ -261,7 +259,7 @@ def _pack(result: Any, problems: list[Problem]) -> tuple[str, bytes, bytes | Non
     if result is not None and isinstance(result[0], Post):
         post, extra = result
         body = zlib.compress(str(post.body_html).encode(), 1)
-        bare = dataclasses.replace(post, body_html=Html(""))
+        bare = dataclasses.replace(post, body_html=Html())
         card = digest(pickle.dumps(bare, protocol=pickle.HIGHEST_PROTOCOL))
         result = bare, extra
     return card, pickle.dumps((result, problems), protocol=pickle.HIGHEST_PROTOCOL), body

@@ -85,8 +85,15 @@ class Html:
     def __hash__(self) -> int:
         return hash(str(self))
 
-    def __reduce__(self) -> tuple[type[Html], tuple[str]]:
+    def __reduce__(self) -> tuple[type[Html], tuple[str] | tuple[()]]:
+        if self._text is None and self._load is None:
+            return Html, ()  # a placeholder: the cache gives it a loader when read back
         return Html, (str(self),)
+
+    def load_with(self, load: Callable[[], str]) -> None:
+        """Give a placeholder (Html() read back from the cache) its loader."""
+        assert self._text is None and self._load is None
+        self._load = load
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,7 @@ class Site:
         return [InputEntry(item, post) for post in posts for item in post.national_input]
 
 
-def post_order(post: Post) -> tuple[int, int, tuple[tuple[int, ...], str], str]:
+def post_order(post: Post) -> tuple[int, int, tuple[str, str], str]:
     """Newest first, undated last; ties broken by title then slug, so order is total."""
     ordinal = post.date.toordinal() if post.date else 0
     return (0 if post.date else 1, -ordinal, swedish_key(post.title), post.slug)

@@ -55,23 +55,29 @@ _RANK = {ch: i for i, ch in enumerate(_ORDER)}
 _EXTRA = {"æ": "ä", "ø": "ö", "ü": "y"}
 
 
+class _Ranks(dict[int, str]):
+    """str.translate table: a character → its rank as one character (a space or hyphen
+    lowest, then _ORDER), or "" for punctuation, which dictionary order ignores. Filled
+    as characters are first seen."""
+
+    def __missing__(self, code: int) -> str:
+        ch = _EXTRA.get(chr(code), chr(code))
+        base = ch if ch in _RANK else _ascii(ch)
+        if base in _RANK:
+            rank = chr(0x100 + _RANK[base] + 1)
+        elif ch.isspace() or ch in "-–":
+            rank = chr(0x100)
+        else:
+            rank = ""
+        self[code] = rank
+        return rank
+
+
+_RANKS = _Ranks()
+
+
 @lru_cache(maxsize=65536)
-def swedish_key(text: str) -> tuple[tuple[int, ...], str]:
+def swedish_key(text: str) -> tuple[str, str]:
     """Sort key following Swedish collation (Å, Ä, Ö after Z), case-insensitive,
     with the original string as a deterministic tie-breaker."""
-    ranks: list[int] = []
-    for ch in unicodedata.normalize("NFC", text).casefold():
-        if ch in _RANK:
-            ranks.append(_RANK[ch] + 1)
-            continue
-        ch = _EXTRA.get(ch, ch)
-        if ch in _RANK:
-            ranks.append(_RANK[ch] + 1)
-            continue
-        base = _ascii(ch)
-        if base and base in _RANK:
-            ranks.append(_RANK[base] + 1)
-        elif ch.isspace() or ch in "-–":
-            ranks.append(0)
-        # other punctuation is ignored, as in dictionary order
-    return tuple(ranks), text
+    return unicodedata.normalize("NFC", text).casefold().translate(_RANKS), text
