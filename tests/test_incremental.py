@@ -4,6 +4,7 @@ output of a cold build of the same input."""
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -174,4 +175,20 @@ def test_a_damaged_parse_cache_is_started_over(site: Path, tmp_path: Path) -> No
     (site / ".sitegen-cache" / "parsed.sqlite").write_bytes(b"not a database" * 100)
     edit(site / "content/posts/en-dialog.md", "inte är ett besök", "inte är något besök")
     assert build(site, with_search=False).changed >= 1
+    assert snapshot(site / "output") == cold(site, tmp_path, "cold")
+
+
+def test_a_post_deleted_while_the_kept_site_was_gone_leaves_no_stale_page(
+        site: Path, tmp_path: Path) -> None:
+    post = site / "content/posts/en-dialog.md"
+    page = site / "output/dialoger/en-dialog/index.html"
+    edit(post, "inte är ett besök", "inte är något besök")
+    build(site, with_search=False)
+    shutil.rmtree(site / ".output.previous")  # e.g. cleaned away by hand
+    assert page.is_file()
+    post.unlink()
+    build(site, with_search=False)  # a new staging folder; the replaced site is kept
+    edit(site / "content/posts/aterbesok-i-habo.md", "Vi kom tillbaka", "Vi kom åter")
+    build(site, with_search=False)  # written into the kept site
+    assert not page.exists()
     assert snapshot(site / "output") == cold(site, tmp_path, "cold")

@@ -218,8 +218,9 @@ def _write(root: Path, loaded: LoadedSite, stage: output.Stage,
     done = render.render_site(site, root / "layouts", assets, reuse, stage)
     if done.problems:
         raise SitegenError(done.problems)
-    gone = published.paths - set(done.paths) if stage.synced else set()
-    stage.drop(gone)
+    gone = published.paths - set(done.paths)
+    if stage.synced:
+        stage.drop(gone)
     changed = done.changed | gone
     index_changed = done.index_changed or any(p.endswith(".html") for p in gone)
     clock.lap("render")
@@ -249,7 +250,9 @@ def _write(root: Path, loaded: LoadedSite, stage: output.Stage,
         if isinstance(indexed, Problem):
             raise SitegenError([indexed])
         clock.timings["search"] = indexed.seconds
-    kept = output.swap_in(stage.folder, live, keep=reuse is not None)
+    # The replaced site is kept to write the next build into only if how it differs is
+    # known: the path list of what it published (the page cache) is valid.
+    kept = output.swap_in(stage.folder, live, keep=reuse is not None and bool(published.paths))
     return result, done, _previous(live, frozenset(changed)) if kept else None
 
 
