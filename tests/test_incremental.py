@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -191,4 +192,13 @@ def test_a_post_deleted_while_the_kept_site_was_gone_leaves_no_stale_page(
     edit(site / "content/posts/aterbesok-i-habo.md", "Vi kom tillbaka", "Vi kom åter")
     build(site, with_search=False)  # written into the kept site
     assert not page.exists()
+    assert snapshot(site / "output") == cold(site, tmp_path, "cold")
+
+
+def test_a_damaged_row_of_the_parse_cache_is_parsed_again(site: Path, tmp_path: Path) -> None:
+    with sqlite3.connect(site / ".sitegen-cache" / "parsed.sqlite") as db:
+        changed = db.execute("UPDATE files SET meta = x'8004' WHERE path LIKE '%habo%'").rowcount
+    assert changed >= 1
+    edit(site / "content/posts/en-dialog.md", "inte är ett besök", "inte är något besök")
+    assert build(site, with_search=False).changed >= 1
     assert snapshot(site / "output") == cold(site, tmp_path, "cold")

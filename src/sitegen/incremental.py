@@ -63,12 +63,16 @@ def code_salt(extra: Iterable[bytes]) -> str:
     return h.hexdigest()
 
 
+_UNREADABLE = (pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError,
+               TypeError, IndexError, KeyError)
+"""What pickle raises on damaged or outdated data."""
+
+
 def _load_pickle(path: Path) -> Any:
     try:
         with path.open("rb") as f:
             return pickle.load(f)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
-            ValueError, TypeError):
+    except (OSError, *_UNREADABLE):
         return None
 
 
@@ -93,7 +97,7 @@ class ParseCache:
         self.digests: dict[str, str] = {}
         """Source path → digest of its text, for every file seen in this run."""
         self.cards: dict[str, str] = {}
-        """Post source path → digest of its model without the body (see `card`)."""
+        """Post source path → its card (see `_pack`)."""
         self._rows: dict[str, tuple[str, str, str, bytes]] = {}
         """As stored: path → (stat, digest, card, pickled model and problems)."""
         self._stats: dict[str, str] = {}
@@ -107,7 +111,7 @@ class ParseCache:
     @classmethod
     def open(cls, root: Path, salt: str) -> ParseCache:
         cache = cls(root, salt)
-        (root / CACHE_DIR / "parsed.pickle").unlink(missing_ok=True)  # sitegen 0.x's format
+        (root / CACHE_DIR / "parsed.pickle").unlink(missing_ok=True)  # the earlier format
         try:
             db = cache._connection()
             stored = db.execute("SELECT value FROM info WHERE key = 'salt'").fetchone()
@@ -145,15 +149,22 @@ class ParseCache:
         except OSError:
             return None
         row = self._rows.get(shown)
-        if row is None or row[0] != stat:
-            self._stats[shown] = stat  # taken before the file is read: never newer than it
-            return None
-        self.digests[shown] = row[1]
-        return self._restore(shown, row)
+        if row is not None and row[0] == stat:
+            restored = self._restore(shown, row)
+            if restored is not None:
+                self.digests[shown] = row[1]
+                return restored
+        self._stats[shown] = stat  # taken before the file is read: never newer than it
+        return None
 
-    def _restore(self, shown: str, row: tuple[str, str, str, bytes]) -> tuple[Any, list[Problem]]:
-        """The parse result of a stored row; a post's body is read when shown."""
-        result, problems = pickle.loads(row[3])
+    def _restore(self, shown: str, row: tuple[str, str, str, bytes]
+                 ) -> tuple[Any, list[Problem]] | None:
+        """The parse result of a stored row (None if it cannot be read back); a post's
+        body is read when shown."""
+        try:
+            result, problems = pickle.loads(row[3])
+        except _UNREADABLE:
+            return None
         if row[2]:
             self.cards[shown] = row[2]
             result[0].body_html.load_with(partial(self.body, shown))
@@ -178,22 +189,19 @@ class ParseCache:
             key = parsed[0] if parsed else _text_digest(source.text)
             self.digests[source.path] = key
             row = self._rows.get(source.path)
-            if row is not None and row[1] == key:  # touched, not changed
+            restored = self._restore(source.path, row) if row and row[1] == key else None
+            if restored is not None:  # touched, not changed
                 self._touched[source.path] = self._stats.get(source.path, "")
-                result, found = self._restore(source.path, row)
-                problems.extend(found)
-                return cast(T | None, result)
-            if parsed is None:
-                mark = len(problems)
-                result, found = parse(source, ctx, problems), problems[mark:]
-                packed = _pack(result, found)
-            else:
-                packed = parsed[1]
-            self._store(source.path, key, packed)
-            if parsed is not None:
-                result, found = self._restore(source.path, ("", key, *packed[:2]))
-                problems.extend(found)
-            return cast(T | None, result)
+            elif parsed is not None:  # parsed by a prefill worker: read back what it packed
+                self._store(source.path, key, parsed[1])
+                restored = self._restore(source.path, ("", key, *parsed[1][:2]))
+            if restored is not None:
+                problems.extend(restored[1])
+                return cast(T | None, restored[0])
+            mark = len(problems)
+            result = parse(source, ctx, problems)
+            self._store(source.path, key, _pack(result, problems[mark:]))
+            return result
 
         return cached
 
