@@ -229,7 +229,7 @@ def open_stage(output: Path, *, force: bool = False, root: Path | None = None,
             return [Problem(str(staging), 0,
                             "mappen finns redan och är inte sitegens; flytta den")]
         kept = previous_path(output)
-        if kept.is_dir() and owned(kept) and kept.exists():
+        if kept.is_dir() and owned(kept):
             if (previous is not None and output.is_dir() and not output.is_symlink()
                     and identity(kept / MARKER) == previous.marker):
                 kept.rename(staging)
