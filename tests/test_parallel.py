@@ -4,6 +4,11 @@ small fixture sites take the parallel path."""
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -44,3 +49,41 @@ def test_parallel_parse_reports_the_same_problems(make_site, parallel: None) -> 
         build(root, with_search=False, incremental_build=False)
     assert in_parallel.value.problems == in_one.value.problems
     assert len(in_parallel.value.problems) == 7
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"  # a zombie has finished; only its exit status is left
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG")
+def test_workers_end_when_the_build_that_forked_them_is_killed(tmp_path: Path) -> None:
+    # A worker that outlived a killed build could go on writing pages into the staging
+    # folder that the next build takes over.
+    pids = tmp_path / "pids"
+    script = textwrap.dedent(f"""
+        import os, signal, time
+        from sitegen.incremental import fork_pool
+
+        def work(_):
+            with open({str(pids)!r}, "a") as f:
+                f.write(f"{{os.getpid()}}\\n")
+            time.sleep(60)
+
+        with fork_pool(2) as pool:
+            pool.map_async(work, range(2), chunksize=1)
+            while not os.path.exists({str(pids)!r}) or len(open({str(pids)!r}).read().split()) < 2:
+                time.sleep(0.02)
+            os.kill(os.getpid(), signal.SIGKILL)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], timeout=60)
+    assert done.returncode == -signal.SIGKILL
+    workers = [int(pid) for pid in pids.read_text().split()]
+    assert len(workers) == 2
+    deadline = time.monotonic() + 10
+    while any(map(_alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(map(_alive, workers))

@@ -148,11 +148,11 @@ def _build(root: Path, out: Path | None, *, drafts: bool, force: bool, with_sear
     if incremental_build:
         salt = _salt(root)
         last = incremental.LastBuild.open(root, target)
-        inputs = incremental.input_digest(root, salt, (drafts, with_search))
+        inputs, stats = incremental.input_digest(root, salt, (drafts, with_search))
         if last.unchanged(inputs, target / output.MARKER):
             clock.lap("load")
             return BuildResult(None, *last.summary, clock.timings)
-        cache = incremental.ParseCache.open(root, salt)
+        cache = incremental.ParseCache.open(root, salt, stats)
     loaded = load(root, drafts=drafts, cache=cache)
     clock.lap("load")
 

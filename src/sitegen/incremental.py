@@ -16,13 +16,16 @@ makes the next build cold, never different.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import dataclasses
 import datetime as dt
 import enum
 import hashlib
 import multiprocessing
+import multiprocessing.pool
 import os
 import pickle
+import signal
 import sqlite3
 import threading
 import zlib
@@ -90,9 +93,11 @@ class ParseCache:
     body) and the body. A file whose stat is unchanged is not even read; a post's body
     is read back only when a template shows it; saving writes the rows that changed."""
 
-    def __init__(self, root: Path, salt: str) -> None:
+    def __init__(self, root: Path, salt: str, stats: dict[str, str] | None = None) -> None:
         self.root = root
         self.salt = salt
+        self.known_stats = stats or {}
+        """_stat_key by source path, as input_digest found them a moment before."""
         self.path = root / CACHE_DIR / "parsed.sqlite"
         self.digests: dict[str, str] = {}
         """Source path → digest of its text, for every file seen in this run."""
@@ -109,8 +114,8 @@ class ParseCache:
         self._pid = 0
 
     @classmethod
-    def open(cls, root: Path, salt: str) -> ParseCache:
-        cache = cls(root, salt)
+    def open(cls, root: Path, salt: str, stats: dict[str, str] | None = None) -> ParseCache:
+        cache = cls(root, salt, stats)
         (root / CACHE_DIR / "parsed.pickle").unlink(missing_ok=True)  # the earlier format
         try:
             db = cache._connection()
@@ -144,10 +149,12 @@ class ParseCache:
         """What was parsed from `path` (`shown` relative to the site) if the file is
         unchanged since (same size, mtime, ctime and inode, as make and Hugo judge files):
         it is then not read at all."""
-        try:
-            stat = _stat_key(path)
-        except OSError:
-            return None
+        stat = self.known_stats.get(shown)
+        if stat is None:
+            try:
+                stat = _stat_key(path)
+            except OSError:
+                return None
         row = self._rows.get(shown)
         if row is not None and row[0] == stat:
             restored = self._restore(shown, row)
@@ -227,7 +234,7 @@ class ParseCache:
         global _PARSE_SHARED
         _PARSE_SHARED = (misses, parse, ctx, workers)
         try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
+            with fork_pool(workers) as pool:
                 shares = pool.map(_parse_share, range(workers), chunksize=1)
         finally:
             _PARSE_SHARED = None
@@ -296,6 +303,22 @@ def parallel_workers(jobs: int, threshold: int) -> int:
     if jobs < threshold or threading.active_count() > 1 or not hasattr(os, "fork"):
         return 1
     return min(os.cpu_count() or 1, 8)
+
+
+def fork_pool(workers: int) -> multiprocessing.pool.Pool:
+    """A pool of forked workers that end when the build that forked them is killed."""
+    return multiprocessing.get_context("fork").Pool(
+        workers, initializer=_die_with_parent, initargs=(os.getpid(),))
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker of a killed build must not go on writing pages into a staging folder that
+    the next build takes over: ask Linux to kill it with its parent (PR_SET_PDEATHSIG)."""
+    prctl = getattr(ctypes.CDLL(None, use_errno=True), "prctl", None)
+    if prctl is not None:
+        prctl(1, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent was gone before prctl took effect
+        os._exit(1)
 
 
 _PARSE_SHARED: tuple[list[tuple[str, Any]], Callable[..., Any], Any, int] | None = None
@@ -458,21 +481,26 @@ def shown_on(shows: dict[str, frozenset[str]]) -> dict[str, list[str]]:
     return pages
 
 
-def input_digest(root: Path, salt: str, flags: tuple[Any, ...]) -> str:
+def input_digest(root: Path, salt: str, flags: tuple[Any, ...]) -> tuple[str, dict[str, str]]:
     """Digest of what a build reads, as the file system describes it: the path and
     _stat_key of every file in content/, layouts/ and assets/ and of site.yaml, sitegen
-    itself (the salt) and the build's flags."""
+    itself (the salt) and the build's flags. Also each file's _stat_key by its path
+    relative to `root`, so the parse cache need not stat the files again."""
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{salt}\0{flags!r}\0".encode())
+    stats: dict[str, str] = {}
     for folder in ("content", "layouts", "assets"):
-        for dirpath, dirnames, filenames in os.walk(root / folder):
+        top = root / folder
+        skip = len(str(top))
+        for dirpath, dirnames, filenames in os.walk(top):
             dirnames.sort()
             for name in sorted(filenames):
-                h.update(f"{dirpath}/{name}\0{_stat_key(os.path.join(dirpath, name))}\n"
-                         .encode())
+                shown = f"{folder}{dirpath[skip:]}/{name}"
+                stats[shown] = _stat_key(os.path.join(dirpath, name))
+                h.update(f"{shown}\0{stats[shown]}\n".encode())
     with contextlib.suppress(OSError):
         h.update(f"site.yaml\0{_stat_key(root / 'site.yaml')}".encode())
-    return h.hexdigest()
+    return h.hexdigest(), stats
 
 
 @dataclass

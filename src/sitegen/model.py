@@ -1,6 +1,7 @@
 """The typed site model: what the content stage reads and the templates see.
 
-Stages pass these frozen dataclasses along; nothing here does I/O.
+Stages pass these frozen dataclasses along; nothing here does I/O itself (a post's
+Html body may be given a loader by the build's cache).
 """
 
 from __future__ import annotations

@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import multiprocessing
 import posixpath
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 import jinja2
 
 from sitegen.errors import Problem
-from sitegen.incremental import Fingerprinter, parallel_workers
+from sitegen.incremental import Fingerprinter, fork_pool, parallel_workers
 from sitegen.model import MONTHS, Post, Theme, swedish_date
 from sitegen.output import check_relative
 from sitegen.site import InputEntry, PlanEntry, Site, chronological, served_by, url_of
@@ -185,7 +184,7 @@ def _in_parallel(renderer: Renderer, jobs: list[Job], workers: int) -> list[JobR
     global _SHARED
     _SHARED = (renderer, jobs, workers)
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with fork_pool(workers) as pool:
             shares = pool.map(_render_share, range(workers), chunksize=1)
     finally:
         _SHARED = None
