@@ -257,9 +257,13 @@ def test_post_page_with_css_is_under_budget(site: Path, pages: dict[str, Parsed]
         css = sum((site / href.lstrip("/")).stat().st_size for href in page.stylesheets)
         total = (site / path).stat().st_size + css
         assert total < PAGE_BUDGET, f"{path}: {total} bytes with CSS (budget {PAGE_BUDGET})"
+        assert b"<script" not in (site / path).read_bytes(), f"{path} loads JavaScript"
+    # JavaScript exists for search, and for old /?p=ID addresses (loaded by the start and
+    # 404 pages only when a post has one)
     assert not any(site.rglob("*.js")) or all(
-        js.relative_to(site).as_posix().startswith(("assets/search", "pagefind/", "sok/"))
-        for js in site.rglob("*.js")), "JavaScript outside search"
+        js.relative_to(site).as_posix().startswith(
+            ("assets/search", "assets/redirect", "pagefind/", "sok/"))
+        for js in site.rglob("*.js")), "JavaScript outside search and old addresses"
 
 
 def test_titles_and_descriptions_are_present_and_unique(pages: dict[str, Parsed]) -> None:

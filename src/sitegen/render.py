@@ -324,7 +324,8 @@ class Renderer:
         self.feeds()
         self.emit("/404.html", "404.html", title="Sidan finns inte", crumbs=[],
                   description="Sidan finns inte. Hitta vidare via startsidan, arkivet, "
-                              "kommunerna, temana eller sökningen.")
+                              "kommunerna, temana eller sökningen.",
+                  old_addresses=self.old_addresses)
         self.aliases()
         self.sitemap()
         self.put("robots.txt", (f"User-agent: *\nAllow: /\n\n"
@@ -338,7 +339,8 @@ class Renderer:
         visits = [p for p in site.posts if p.is_visit][: site.config.home_count]
         self.emit("/", "home.html", title=site.config.title, crumbs=[], latest=visits,
                   municipality_count=len(site.by_municipality),
-                  visit_count=sum(p.is_visit for p in site.posts))
+                  visit_count=sum(p.is_visit for p in site.posts),
+                  old_addresses=self.old_addresses)
 
     def posts(self) -> None:
         posts = self.site.posts
@@ -487,11 +489,17 @@ class Renderer:
         for post in self.site.posts:
             for alias in post.aliases:
                 if "?" in alias:
-                    continue  # query URLs (/?p=12) are served by the redirect map below
+                    continue  # query URLs (/?p=12): assets/redirect.js and the map below
                 self.emit(alias, "redirect.html", title=post.title, target=post.url, crumbs=[])
         query = {a: p.url for p in self.site.posts for a in p.aliases if "?" in a}
         if query:
             self.put("assets/redirects.json", _json(query))
+
+    @property
+    def old_addresses(self) -> bool:
+        """Whether a post has an old address with a query (/?p=12): a static host serves
+        the start page or 404.html for it, so those load assets/redirect.js."""
+        return any("?" in alias for post in self.site.posts for alias in post.aliases)
 
     def sitemap(self) -> None:
         aliases = {a for p in self.site.posts for a in p.aliases}
