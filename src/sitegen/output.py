@@ -262,18 +262,13 @@ def _new_marker(folder: Path) -> None:
 def _sync(stage: Stage, changed: frozenset[str]) -> None:
     """Make the synced folder equal to the published site where they differ."""
     for path in sorted(changed):
-        target = stage.folder / path
+        stage.drop({path})
+        source, target = stage.live / path, stage.folder / path
         if path == INDEX:
-            shutil.rmtree(target, ignore_errors=True)
-            _link_tree(stage.live / path, target)
-            continue
-        target.unlink(missing_ok=True)
-        source = stage.live / path
-        if source.is_file():
+            _link_tree(source, target)
+        elif source.is_file():
             target.parent.mkdir(parents=True, exist_ok=True)
             _link_or_copy(source, target)
-        else:
-            _prune(target.parent, stage.folder)
 
 
 def _link_tree(source: Path, target: Path) -> None:
