@@ -202,3 +202,18 @@ def test_a_damaged_row_of_the_parse_cache_is_parsed_again(site: Path, tmp_path: 
     edit(site / "content/posts/en-dialog.md", "inte är ett besök", "inte är något besök")
     assert build(site, with_search=False).changed >= 1
     assert snapshot(site / "output") == cold(site, tmp_path, "cold")
+
+
+def test_a_body_edit_renders_only_the_pages_that_show_that_body(site: Path,
+                                                                tmp_path: Path) -> None:
+    # The post page and the feeds that carry the body; not the lists, term pages and
+    # plan pages that hold the post but never show its body.
+    build(site, with_search=False)
+    post = site / "content/posts/aterbesok-i-habo.md"
+    post.write_text(post.read_text("utf-8") + "\nEtt tillägg i slutet.\n", "utf-8")
+    result = build(site, with_search=False)
+    shown = {str(p.relative_to(site / "output")) for p in (site / "output").rglob("*")
+             if p.is_file() and "Ett tillägg i slutet" in p.read_text("utf-8", "replace")}
+    assert "kommunbesok/aterbesok-i-habo/index.html" in shown
+    assert result.rendered == len(shown) == result.changed
+    assert snapshot(site / "output") == cold(site, tmp_path, "cold")

@@ -180,9 +180,10 @@ def _build(root: Path, out: Path | None, *, drafts: bool, force: bool, with_sear
         output.discard(stage.folder)
         raise
     if reuse is not None and structure is not None and cache is not None:
-        if reuse.only is None:
-            published.shown_on = incremental.shown_on(done.shows)
         published.fingerprints, published.paths = done.fingerprints, set(done.paths)
+        # A page not rendered anew shows the bodies it showed when it was.
+        published.reads = {page: posts for page, posts in (published.reads | done.reads).items()
+                           if posts and page in published.paths}
         published.searched, published.previous = with_search, previous
         published.structure = structure
         published.posts = {p.source.path: cache.digests[p.source.path]
@@ -198,14 +199,15 @@ def _build(root: Path, out: Path | None, *, drafts: bool, force: bool, with_sear
 def _showing_changed(site: Site, cache: incremental.ParseCache,
                      published: incremental.PageCache, structure: str) -> frozenset[str] | None:
     """If no more than posts' bodies changed since the published build (the structure
-    is the same), the pages that show a changed post: no other page can have changed.
-    None when more changed. The renderer never copies a body into a context other than
-    as part of its Post, which is what makes this hold."""
+    is the same), the pages that showed a changed body: no other page can have changed.
+    None when more changed. A body is shown only through its Post's Html, which records
+    each page that shows it (model.reading_bodies)."""
     if not structure or structure != published.structure:
         return None
-    changed = [p.source.path for p in site.posts
-               if cache.digests.get(p.source.path) != published.posts.get(p.source.path)]
-    return frozenset(page for path in changed for page in published.shown_on.get(path, ()))
+    changed = {p.source.path for p in site.posts
+               if cache.digests.get(p.source.path) != published.posts.get(p.source.path)}
+    return frozenset(page for page, posts in published.reads.items()
+                     if not changed.isdisjoint(posts))
 
 
 def _write(root: Path, loaded: LoadedSite, stage: output.Stage,

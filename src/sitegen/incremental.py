@@ -37,7 +37,7 @@ from typing import Any, TypeVar, cast
 
 import sitegen
 from sitegen.errors import Problem, SitegenError
-from sitegen.model import Html, Page, Post, Theme
+from sitegen.model import Page, Post, Theme
 from sitegen.output import MARKER, Previous, identity
 from sitegen.registry import County, Municipality
 from sitegen.site import InputEntry, PlanEntry
@@ -274,7 +274,7 @@ def _pack(result: Any, problems: list[Problem]) -> tuple[str, bytes, bytes | Non
     if result is not None and isinstance(result[0], Post):
         post, extra = result
         body = zlib.compress(str(post.body_html).encode(), 1)
-        bare = dataclasses.replace(post, body_html=Html())
+        bare = dataclasses.replace(post, body_html=post.body_html.placeholder())
         card = digest(pickle.dumps(bare, protocol=pickle.HIGHEST_PROTOCOL))
         result = bare, extra
     return card, pickle.dumps((result, problems), protocol=pickle.HIGHEST_PROTOCOL), body
@@ -342,37 +342,28 @@ _SCALARS = frozenset({str, int, float, bool, type(None), dt.date})
 class Fingerprinter:
     """Stable digests of template contexts. A Post or Page stands for its file digest,
     register entries and themes for their keys (both are in the site-wide salt); lists
-    passed to many pages (a theme's plan items) are digested once per build.
-
-    `page` also names the posts a page's context holds (its *shows*): when only posts'
-    bodies changed, only the pages that show them can change."""
+    passed to many pages (a theme's plan items) are digested once per build."""
 
     def __init__(self, sources: dict[str, str], site_wide: str) -> None:
         self.sources = sources
         self.site_wide = site_wide
-        self._memo: dict[int, tuple[Any, str, frozenset[str]]] = {}
-        self._shows: set[str] = set()
+        self._memo: dict[int, tuple[Any, str]] = {}
         self._fields: dict[type, tuple[str, ...]] = {}
 
-    def page(self, template: str, url: str, context: dict[str, Any]
-             ) -> tuple[str, frozenset[str]]:
-        """(fingerprint, source paths of the posts the context holds)"""
-        self._shows = set()
+    def page(self, template: str, url: str, context: dict[str, Any]) -> str:
         h = hashlib.blake2b(digest_size=16)
         h.update(f"{self.site_wide}\0{template}\0{url}\0".encode())
         for key in sorted(context):
             h.update(key.encode())
             h.update(self.value(context[key]).encode())
-        return h.hexdigest(), frozenset(self._shows)
+        return h.hexdigest()
 
     def value(self, value: Any) -> str:
         kind = type(value)
         if kind in _SCALARS:
             return repr(value)
         if kind is Post or kind is Page:
-            path = value.source.path
-            self._shows.add(path)
-            source = self.sources.get(path)
+            source = self.sources.get(value.source.path)
             return "P" + (source if source is not None else repr(value))
         if kind is Municipality or kind is County:
             return "M" + str(value.code)
@@ -380,9 +371,7 @@ class Fingerprinter:
             return "T" + str(value.slug)
         memo = self._memo.get(id(value))
         if memo is not None and memo[0] is value:
-            self._shows |= memo[2]
             return memo[1]
-        outer, self._shows = self._shows, set()
         if kind is PlanEntry:
             # fixed by its post's file, its id there and, for a status, the revisit's file
             status = value.status
@@ -394,9 +383,7 @@ class Fingerprinter:
             result = repr(value.value)
         else:
             result = self._compound(value)
-        shows = frozenset(self._shows) if self._shows else _NONE
-        self._shows = outer | shows if shows else outer
-        self._memo[id(value)] = (value, result, shows)  # keeps `value` alive: ids stay unique
+        self._memo[id(value)] = (value, result)  # keeps `value` alive: ids stay unique
         return result
 
     def _compound(self, value: Any) -> str:
@@ -417,15 +404,13 @@ class Fingerprinter:
         return digest("\x1f".join(parts).encode())
 
 
-_NONE: frozenset[str] = frozenset()
-
 
 @dataclass
 class PageCache:
     """What the last build published: page fingerprints, every path, whether the search
     index was built, how the site it replaced (kept beside output/) differs from it, and
-    what lets the next build skip fingerprinting: the site's structure and, per post,
-    its file digest and the pages that show it. Valid only while output/'s marker is the
+    what lets the next build skip fingerprinting: the site's structure, each post's file
+    digest and which pages showed which bodies. Valid only while output/'s marker is the
     one it recorded."""
 
     path: Path
@@ -438,8 +423,9 @@ class PageCache:
     """structure() of the published site."""
     posts: dict[str, str] = field(default_factory=dict)
     """Post source path → digest of its file."""
-    shown_on: dict[str, list[str]] = field(default_factory=dict)
-    """Post source path → output paths of the pages whose context holds it."""
+    reads: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Output path → source paths of the posts whose bodies the page showed (pages that
+    showed none are left out)."""
 
     @classmethod
     def open(cls, root: Path, output: Path) -> PageCache:
@@ -462,7 +448,7 @@ class PageCache:
 def structure(site_wide: str, posts: Iterable[Post], cards: dict[str, str]) -> str:
     """Digest of everything a page may show except posts' bodies: the site-wide inputs
     and, in order, each post's card (its model without the body). "" if a card is
-    missing. While it is unchanged, a page changes only if it shows a changed post."""
+    missing. While it is unchanged, a page changes only if it shows a changed body."""
     parts = [site_wide]
     for post in posts:
         card = cards.get(post.source.path)
@@ -470,15 +456,6 @@ def structure(site_wide: str, posts: Iterable[Post], cards: dict[str, str]) -> s
             return ""
         parts.append(f"{post.source.path}\0{card}")
     return digest("\n".join(parts).encode())
-
-
-def shown_on(shows: dict[str, frozenset[str]]) -> dict[str, list[str]]:
-    """Invert page → posts it shows into post → pages that show it."""
-    pages: dict[str, list[str]] = {}
-    for page, posts in shows.items():
-        for post in posts:
-            pages.setdefault(post, []).append(page)
-    return pages
 
 
 def input_digest(root: Path, salt: str, flags: tuple[Any, ...]) -> tuple[str, dict[str, str]]:

@@ -6,8 +6,9 @@ Html body may be given a loader by the build's cache).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -64,15 +65,23 @@ class Source:
 class Html:
     """A post's rendered body. The build's cache keeps bodies on disk and gives posts an
     Html that reads its text only when a template shows it (str() or Jinja's `safe`),
-    so a rebuild does not hold every body in memory."""
+    so a rebuild does not hold every body in memory. Within `reading_bodies()`, every
+    body shown is recorded by its post's source path."""
 
-    __slots__ = ("_load", "_text")
+    __slots__ = ("_key", "_load", "_text")
 
-    def __init__(self, text: str | None = None, load: Callable[[], str] | None = None) -> None:
+    def __init__(self, text: str | None = None, load: Callable[[], str] | None = None,
+                 key: str = "") -> None:
         self._text = text
         self._load = load
+        self._key = key
 
     def __str__(self) -> str:
+        if _READS is not None and self._key:
+            _READS.add(self._key)
+        return self._value()
+
+    def _value(self) -> str:
         if self._text is not None:
             return self._text
         return self._load() if self._load is not None else ""
@@ -86,15 +95,34 @@ class Html:
     def __hash__(self) -> int:
         return hash(str(self))
 
-    def __reduce__(self) -> tuple[type[Html], tuple[str] | tuple[()]]:
+    def __reduce__(self) -> tuple[type[Html], tuple[str | None, None, str]]:
         if self._text is None and self._load is None:
-            return Html, ()  # a placeholder: the cache gives it a loader when read back
-        return Html, (str(self),)
+            return Html, (None, None, self._key)  # the cache gives it a loader when read back
+        return Html, (self._value(), None, self._key)
+
+    def placeholder(self) -> Html:
+        """An Html without text, for the cache to store a post without its body."""
+        return Html(key=self._key)
 
     def load_with(self, load: Callable[[], str]) -> None:
         """Give a placeholder (Html() read back from the cache) its loader."""
         assert self._text is None and self._load is None
         self._load = load
+
+
+_READS: set[str] | None = None
+
+
+@contextlib.contextmanager
+def reading_bodies() -> Iterator[set[str]]:
+    """Record the source paths of the posts whose bodies are shown meanwhile: when no
+    more than bodies changed, only pages that showed a changed body can differ."""
+    global _READS
+    outer, _READS = _READS, set()
+    try:
+        yield _READS
+    finally:
+        _READS = outer
 
 
 @dataclass(frozen=True)

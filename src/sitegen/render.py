@@ -19,7 +19,7 @@ import jinja2
 
 from sitegen.errors import Problem
 from sitegen.incremental import Fingerprinter, fork_pool, parallel_workers
-from sitegen.model import MONTHS, Post, Theme, swedish_date
+from sitegen.model import MONTHS, Post, Theme, reading_bodies, swedish_date
 from sitegen.output import check_relative
 from sitegen.site import InputEntry, PlanEntry, Site, chronological, served_by, url_of
 from sitegen.slugs import swedish_key
@@ -114,7 +114,7 @@ class Reuse:
     previous: dict[str, str]
     """Output path → fingerprint, as the previous build wrote the published site."""
     only: frozenset[str] | None = None
-    """When only posts' bodies changed: the pages that show a changed post. Every other
+    """When only posts' bodies changed: the pages that showed a changed body. Every other
     page is kept with its previous fingerprint, without building one."""
 
 
@@ -159,8 +159,8 @@ class JobResult:
     indexed: bool
     """A changed page that the search index covers."""
     problem: Problem | None = None
-    shows: frozenset[str] = frozenset()
-    """Source paths of the posts the page's context holds (when fingerprinted)."""
+    reads: frozenset[str] = frozenset()
+    """Source paths of the posts whose bodies the page shows (when rendered)."""
 
 
 PARALLEL_FROM = 1500
@@ -203,8 +203,9 @@ class Renderer:
         self.paths: dict[str, None] = {}
         """Every file of the site, in the order claimed (the sitemap lists them)."""
         self.fingerprints: dict[str, str] = {}
-        self.shows: dict[str, frozenset[str]] = {}
-        """Output path → source paths of the posts its context holds (when reusing)."""
+        self.reads: dict[str, frozenset[str]] = {}
+        """Output path of each page rendered anew → source paths of the posts whose
+        bodies it shows."""
         self.jobs: list[Job] = []
         self.rendered = 0
         self.changed: set[str] = set()
@@ -267,23 +268,24 @@ class Renderer:
 
     def _render_job(self, job: Job) -> JobResult:
         path, url, template, context = job
-        fingerprint, shows, reuse = None, frozenset[str](), self.reuse
+        fingerprint, reuse = None, self.reuse
         if reuse is not None:
             previous = reuse.previous.get(path)
             if (reuse.only is not None and path not in reuse.only and previous is not None
                     and self.sink.keep(path)):
                 return JobResult(path, previous, False, False, False)
-            fingerprint, shows = reuse.fingerprinter.page(template, url, context)
+            fingerprint = reuse.fingerprinter.page(template, url, context)
             if previous == fingerprint and self.sink.keep(path):
-                return JobResult(path, fingerprint, False, False, False, shows=shows)
+                return JobResult(path, fingerprint, False, False, False)
         try:
-            data = self.env.get_template(template).render(url=url, **context).encode()
+            with reading_bodies() as reads:
+                data = self.env.get_template(template).render(url=url, **context).encode()
         except jinja2.TemplateError as exc:
             return JobResult(path, fingerprint, False, False, False,
                              _template_problem(exc, template))
         changed = self.sink.put(path, data)
         return JobResult(path, fingerprint, True, changed,
-                         changed and b"data-pagefind-body" in data, shows=shows)
+                         changed and b"data-pagefind-body" in data, reads=frozenset(reads))
 
     def _run_jobs(self) -> None:
         jobs, self.jobs = self.jobs, []
@@ -301,7 +303,8 @@ class Renderer:
         for result in results:
             if result.fingerprint is not None:
                 self.fingerprints[result.path] = result.fingerprint
-                self.shows[result.path] = result.shows
+            if result.rendered:
+                self.reads[result.path] = result.reads
             if result.problem is not None:
                 self.problems.append(result.problem)
             self.rendered += result.rendered
@@ -585,8 +588,8 @@ class Rendered:
     """A page the search index covers is new or changed."""
     fingerprints: dict[str, str]
     """Output path → fingerprint of what rendered it (only when reusing)."""
-    shows: dict[str, frozenset[str]]
-    """Output path → posts its context holds (only for pages fingerprinted anew)."""
+    reads: dict[str, frozenset[str]]
+    """Output path of each page rendered anew → posts whose bodies it shows."""
     pages: int
     """Pages rendered anew (the rest were kept from the published site)."""
     problems: list[Problem]
@@ -599,4 +602,4 @@ def render_site(site: Site, layouts: Path, assets: dict[str, Asset],
     # Several pages fail the same way when one template is broken: report it once.
     problems = sorted(set(renderer.problems))
     return Rendered(sorted(renderer.paths), renderer.changed, renderer.index_changed,
-                    renderer.fingerprints, renderer.shows, renderer.rendered, problems)
+                    renderer.fingerprints, renderer.reads, renderer.rendered, problems)
