@@ -9,8 +9,9 @@ import hashlib
 import json
 import math
 import posixpath
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property, partial
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar
@@ -19,7 +20,7 @@ import jinja2
 
 from sitegen.errors import Problem
 from sitegen.incremental import Fingerprinter, fork_pool, parallel_workers
-from sitegen.model import MONTHS, Post, Theme, reading_bodies, swedish_date
+from sitegen.model import MONTHS, NationalInput, PlanItem, Post, Theme, reading_bodies, swedish_date
 from sitegen.output import check_relative
 from sitegen.site import InputEntry, PlanEntry, Site, chronological, served_by, url_of
 from sitegen.slugs import swedish_key
@@ -29,6 +30,8 @@ T = TypeVar("T")
 FEED_ENTRIES = 20
 AGGREGATE_PER_PAGE_FACTOR = 5
 """Plan and input lists show per_page × this many items a page: they are one-liners."""
+FIRST_PAGE_ONLY = ("plan", "inputs")
+"""What a term's first page lists besides its posts; later pages get these empty."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,11 @@ class MissingAsset(jinja2.TemplateRuntimeError):
         self.name = name
 
 
+def page_url(base: str, number: int) -> str:
+    """The URL of page `number` of a list whose first page is `base`."""
+    return base if number == 1 else f"{base}sida/{number}/"
+
+
 @dataclass(frozen=True)
 class Pager(Generic[T]):
     """One page of a paginated list."""
@@ -70,7 +78,7 @@ class Pager(Generic[T]):
     base: str
 
     def url(self, number: int) -> str:
-        return self.base if number == 1 else f"{self.base}sida/{number}/"
+        return page_url(self.base, number)
 
     def window(self, around: int = 2) -> list[int | None]:
         """Page numbers to link: the first, the last and `around` on each side of the
@@ -93,10 +101,34 @@ class Pager(Generic[T]):
         return self.url(self.number + 1) if self.number < self.count else None
 
 
-def paginate(items: Sequence[T], per_page: int, base: str) -> Iterator[Pager[T]]:
-    count = max(1, math.ceil(len(items) / per_page))
-    for number in range(1, count + 1):
-        yield Pager(items[(number - 1) * per_page: number * per_page], number, count, base)
+class Lazy:
+    """A list of known length that is made when first needed."""
+
+    def __init__(self, length: int, make: Callable[[], Sequence[Any]]) -> None:
+        self.length = length
+        self._make = make
+        self._items: Sequence[Any] | None = None
+
+    def __len__(self) -> int:
+        return self.length
+
+    @property
+    def items(self) -> Sequence[Any]:
+        if self._items is None:
+            self._items = self._make()
+        return self._items
+
+
+def _page_context(items: Sequence[Any] | Lazy, per_page: int, number: int, count: int,
+                  base: str, first_page: Context | None, context: dict[str, Any],
+                  ) -> dict[str, Any]:
+    """The context of page `number` of `Renderer.paginated`."""
+    listed = items.items if isinstance(items, Lazy) else items
+    pager = Pager(listed[(number - 1) * per_page: number * per_page], number, count, base)
+    if number == 1:
+        return {**context, **(first_page() if first_page else {}), "pager": pager}
+    later: dict[str, list[Any]] = {key: [] for key in FIRST_PAGE_ONLY} if first_page else {}
+    return {**context, **later, "title": f"{context['title']} – sida {number}", "pager": pager}
 
 
 @dataclass(frozen=True)
@@ -144,8 +176,10 @@ class Collect:
         return False
 
 
-Job = tuple[str, str, str, dict[str, Any]]
-"""(output path, url, template, context)"""
+Context = Callable[[], dict[str, Any]]
+"""Makes a page's template context: only when the page is fingerprinted or rendered."""
+Job = tuple[str, str, str, dict[str, Any] | Context]
+"""(output path, url, template, context or what makes it)"""
 
 
 @dataclass(frozen=True)
@@ -211,16 +245,6 @@ class Renderer:
         self.changed: set[str] = set()
         self.index_changed = False
         self.problems: list[Problem] = []
-        # Entries are made once and shared by every page that lists them, so a page's
-        # fingerprint can reuse what another page's already digested.
-        self.plan = site.plan_entries(site.posts)
-        self.inputs = site.input_entries(site.posts)
-        self.plan_of: dict[str, list[PlanEntry]] = {}
-        for entry in self.plan:
-            self.plan_of.setdefault(entry.post.slug, []).append(entry)
-        self.inputs_of: dict[str, list[InputEntry]] = {}
-        for item in self.inputs:
-            self.inputs_of.setdefault(item.post.slug, []).append(item)
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(layouts),
             autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
@@ -242,6 +266,49 @@ class Renderer:
             theme_url=lambda t: f"/tema/{t.slug}/",
         )
 
+    # Entries are made once, when a page first needs them, and shared by every page that
+    # lists them, so a page's fingerprint can reuse what another page's already digested.
+    # A rebuild that renders a few pages never makes them.
+
+    @cached_property
+    def plan(self) -> list[PlanEntry]:
+        return self.site.plan_entries(self.site.posts)
+
+    @cached_property
+    def inputs(self) -> list[InputEntry]:
+        return self.site.input_entries(self.site.posts)
+
+    @cached_property
+    def plan_of(self) -> dict[str, list[PlanEntry]]:
+        """Post slug → its plan entries."""
+        found: dict[str, list[PlanEntry]] = {}
+        for entry in self.plan:
+            found.setdefault(entry.post.slug, []).append(entry)
+        return found
+
+    @cached_property
+    def inputs_of(self) -> dict[str, list[InputEntry]]:
+        found: dict[str, list[InputEntry]] = {}
+        for item in self.inputs:
+            found.setdefault(item.post.slug, []).append(item)
+        return found
+
+    @cached_property
+    def plan_by_theme(self) -> dict[Theme, list[PlanEntry]]:
+        found: dict[Theme, list[PlanEntry]] = {}
+        for entry in self.plan:
+            for theme in entry.item.themes:
+                found.setdefault(theme, []).append(entry)
+        return found
+
+    @cached_property
+    def inputs_by_theme(self) -> dict[Theme, list[InputEntry]]:
+        found: dict[Theme, list[InputEntry]] = {}
+        for item in self.inputs:
+            for theme in item.item.themes:
+                found.setdefault(theme, []).append(item)
+        return found
+
     def asset_url(self, name: str) -> str:
         asset = self.assets.get(name)
         if asset is None:
@@ -250,12 +317,13 @@ class Renderer:
 
     # -------------------------------------------------------------- writing
 
-    def emit(self, url: str, template: str, **context: Any) -> None:
-        """Queue `template` for the file that serves `url`; `render_all` renders the
-        queue, on several cores when it is long."""
+    def emit(self, url: str, template: str, make: Context | None = None, /,
+             **context: Any) -> None:
+        """Queue `template` for the file that serves `url`, with `context` or what `make`
+        makes; `render_all` renders the queue, on several cores when it is long."""
         path = served_by(url)
         self.paths[path] = None  # claimed now: the sitemap lists every path
-        self.jobs.append((path, url, template, context))
+        self.jobs.append((path, url, template, make or context))
 
     def put(self, path: str, data: bytes) -> None:
         """A file that is not rendered from a template (assets, robots.txt)."""
@@ -267,16 +335,16 @@ class Renderer:
             self.changed.add(path)
 
     def _render_job(self, job: Job) -> JobResult:
-        path, url, template, context = job
-        fingerprint, reuse = None, self.reuse
-        if reuse is not None:
-            previous = reuse.previous.get(path)
-            if (reuse.only is not None and path not in reuse.only and previous is not None
-                    and self.sink.keep(path)):
-                return JobResult(path, previous, False, False, False)
-            fingerprint = reuse.fingerprinter.page(template, url, context)
-            if previous == fingerprint and self.sink.keep(path):
-                return JobResult(path, fingerprint, False, False, False)
+        path, url, template, given = job
+        reuse = self.reuse
+        previous = reuse.previous.get(path) if reuse is not None else None
+        if (reuse is not None and reuse.only is not None and path not in reuse.only
+                and previous is not None and self.sink.keep(path)):
+            return JobResult(path, previous, False, False, False)
+        context = given() if callable(given) else given
+        fingerprint = reuse.fingerprinter.page(template, url, context) if reuse else None
+        if fingerprint is not None and fingerprint == previous and self.sink.keep(path):
+            return JobResult(path, fingerprint, False, False, False)
         try:
             with reading_bodies() as reads:
                 data = self.env.get_template(template).render(url=url, **context).encode()
@@ -347,23 +415,8 @@ class Renderer:
 
     def posts(self) -> None:
         posts = self.site.posts
-        by_slug = {p.slug: p for p in posts}
         for index, post in enumerate(posts):
-            newer = posts[index - 1] if index > 0 else None
-            older = posts[index + 1] if index + 1 < len(posts) else None
-            followup_of = by_slug[post.followup.of] if post.followup else None
-            crumbs = [Crumb(self.site.config.categories[post.category], f"/{post.category}/")]
-            if post.municipalities:
-                m = post.municipalities[0]
-                crumbs = [Crumb("Kommuner", "/kommun/"),
-                          Crumb(m.county.name, f"/lan/{m.county.slug}/"),
-                          Crumb(m.name, f"/kommun/{m.slug}/")]
-            self.emit(post.url, "post.html", title=post.title, post=post, newer=newer,
-                      older=older, plan=self.plan_of.get(post.slug, []),
-                      followup_of=followup_of,
-                      followup_plan=self.plan_of.get(followup_of.slug, []) if followup_of else [],
-                      revisits=self.site.followed_up_by.get(post.slug, ()), crumbs=crumbs,
-                      description=post.summary)
+            self.emit(post.url, "post.html", partial(self._post_context, index))
         by_category: dict[str, list[Post]] = {}
         for post in posts:
             by_category.setdefault(post.category, []).append(post)
@@ -373,25 +426,44 @@ class Renderer:
                            crumbs=[], intro="",
                            description=f"Alla inlägg i kategorin {label}, nyast först.")
 
+    @cached_property
+    def _by_slug(self) -> dict[str, Post]:
+        return {p.slug: p for p in self.site.posts}
+
+    def _post_context(self, index: int) -> dict[str, Any]:
+        posts = self.site.posts
+        post = posts[index]
+        followup_of = self._by_slug[post.followup.of] if post.followup else None
+        crumbs = [Crumb(self.site.config.categories[post.category], f"/{post.category}/")]
+        if post.municipalities:
+            m = post.municipalities[0]
+            crumbs = [Crumb("Kommuner", "/kommun/"),
+                      Crumb(m.county.name, f"/lan/{m.county.slug}/"),
+                      Crumb(m.name, f"/kommun/{m.slug}/")]
+        return dict(title=post.title, post=post, newer=posts[index - 1] if index > 0 else None,
+                    older=posts[index + 1] if index + 1 < len(posts) else None,
+                    plan=self.plan_of.get(post.slug, []), followup_of=followup_of,
+                    followup_plan=self.plan_of.get(followup_of.slug, []) if followup_of else [],
+                    revisits=self.site.followed_up_by.get(post.slug, ()), crumbs=crumbs,
+                    description=post.summary)
+
     def pages(self) -> None:
         for page in self.site.pages:
             self.emit(page.url, "page.html", title=page.title, page=page,
                       description=page.summary, crumbs=[])
 
-    def paginated(self, base: str, template: str, items: Sequence[Any],
-                  per_page: int | None = None, first_page: dict[str, list[Any]] | None = None,
+    def paginated(self, base: str, template: str, items: Sequence[Any] | Lazy,
+                  per_page: int | None = None, first_page: Context | None = None,
                   **context: Any) -> None:
-        """One page per `per_page` items. `first_page` values (a term's plan and national
-        input) are shown on page 1 only; later pages get them empty, so an edit to one
-        plan item re-renders page 1, not every page of the term."""
-        first = first_page or {}
-        for pager in paginate(items, per_page or self.site.config.per_page, base):
-            extra = first if pager.number == 1 else {key: [] for key in first}
-            title = context["title"]
-            if pager.number > 1:
-                title = f"{title} – sida {pager.number}"
-            self.emit(pager.url(pager.number), template, pager=pager,
-                      **{**context, **extra, "title": title})
+        """One page per `per_page` items (a Lazy list is made when a page needs it).
+        `first_page` makes a term's plan and national input (FIRST_PAGE_ONLY), shown on
+        page 1 only; later pages get them empty, so an edit to one plan item re-renders
+        page 1, not every page of the term."""
+        per_page = per_page or self.site.config.per_page
+        count = max(1, math.ceil(len(items) / per_page))
+        for number in range(1, count + 1):
+            self.emit(page_url(base, number), template, partial(
+                _page_context, items, per_page, number, count, base, first_page, context))
 
     def municipalities(self) -> None:
         site = self.site
@@ -403,8 +475,7 @@ class Renderer:
             self.paginated(
                 f"/kommun/{municipality.slug}/", "municipality.html", posts,
                 title=municipality.name, municipality=municipality,
-                first_page={"plan": [e for p in posts for e in self.plan_of.get(p.slug, ())],
-                            "inputs": [e for p in posts for e in self.inputs_of.get(p.slug, ())]},
+                first_page=partial(self._term_lists, posts),
                 crumbs=[Crumb("Kommuner", "/kommun/"),
                         Crumb(municipality.county.name, f"/lan/{municipality.county.slug}/")],
                 feed=f"/kommun/{municipality.slug}/atom.xml",
@@ -428,22 +499,21 @@ class Renderer:
         self.emit("/tema/", "themes.html", title="Teman", crumbs=[], themes=site.themes,
                   description="Alla teman i besöksbloggen, med beskrivning och antal inlägg.",
                   counts={t: len(site.by_theme.get(t, ())) for t in site.themes})
-        plan_by_theme: dict[Theme, list[PlanEntry]] = {}
-        for entry in self.plan:
-            for theme in entry.item.themes:
-                plan_by_theme.setdefault(theme, []).append(entry)
-        inputs_by_theme: dict[Theme, list[InputEntry]] = {}
-        for item in self.inputs:
-            for theme in item.item.themes:
-                inputs_by_theme.setdefault(theme, []).append(item)
         for theme in site.themes:
             posts = site.by_theme.get(theme, ())
             self.paginated(
                 f"/tema/{theme.slug}/", "theme.html", posts, title=theme.name, theme=theme,
-                first_page={"plan": plan_by_theme.get(theme, []),
-                            "inputs": inputs_by_theme.get(theme, [])},
+                first_page=partial(self._theme_lists, theme),
                 crumbs=[Crumb("Teman", "/tema/")], feed=f"/tema/{theme.slug}/atom.xml",
                 description=theme.description or f"Inlägg om {theme.name}.")
+
+    def _term_lists(self, posts: Sequence[Post]) -> dict[str, list[Any]]:
+        return {"plan": [e for p in posts for e in self.plan_of.get(p.slug, ())],
+                "inputs": [e for p in posts for e in self.inputs_of.get(p.slug, ())]}
+
+    def _theme_lists(self, theme: Theme) -> dict[str, list[Any]]:
+        return {"plan": self.plan_by_theme.get(theme, []),
+                "inputs": self.inputs_by_theme.get(theme, [])}
 
     def archive(self) -> None:
         site = self.site
@@ -460,11 +530,13 @@ class Renderer:
     def aggregates(self) -> None:
         site = self.site
         per_page = site.config.per_page * AGGREGATE_PER_PAGE_FACTOR
-        plan = _by_theme(self.plan)
+        items = [item for post in site.posts for item in post.plan]
+        plan = Lazy(_grouped_count(items), lambda: _by_theme(self.plan))
         self.paginated("/handlingsplaner/", "plans.html", plan, per_page=per_page,
                        title="Handlingsplaner", crumbs=[],
                        description="Alla kommuners planer för handling, med status, per tema.")
-        inputs = _by_theme(self.inputs)
+        given = [item for post in site.posts for item in post.national_input]
+        inputs = Lazy(_grouped_count(given), lambda: _by_theme(self.inputs))
         self.paginated("/medskick/", "inputs.html", inputs, per_page=per_page,
                        title="Medskick till nationell nivå", crumbs=[],
                        description="Alla kommuners medskick till nationell nivå, per tema.")
@@ -560,6 +632,11 @@ def _by_theme(entries: list[PlanEntry] | list[InputEntry]) -> list[Grouped[Any]]
                           Grouped(group[1], group[2], entry)))
     keyed.sort(key=itemgetter(0))
     return [grouped for _, grouped in keyed]
+
+
+def _grouped_count(items: Iterable[PlanItem | NationalInput]) -> int:
+    """How many entries _by_theme makes of these items: one per theme, or one."""
+    return sum(len(item.themes) or 1 for item in items)
 
 
 def _json(mapping: dict[str, str]) -> bytes:
