@@ -81,7 +81,7 @@ def load(root: Path, *, drafts: bool = False,
     # The site-wide checks (URLs, follow-ups) run even when some files had errors, so
     # one run reports everything; posts that failed are left out of them.
     valid = {p.slug for p, _ in posts}
-    invalid = frozenset(path.stem for path in content.content_files(root, "posts")) - valid
+    invalid = frozenset(name[:-3] for name in content.content_names(root, "posts")) - valid
     kept = [p for p, _ in posts if drafts or not p.draft]
     site = build_site(config, kept, [p for p, _ in pages], vocabulary.themes, invalid=invalid)
     if isinstance(site, list):

@@ -513,35 +513,34 @@ def parse_page(source: SourceFile, ctx: ContentContext,
     return page, Loaded(rendered.links, rendered.anchors)
 
 
-def content_files(root: Path, folder: str) -> list[Path]:
-    """Markdown files of content/<folder>/, sorted so output never depends on the file
-    system's order."""
+def content_names(root: Path, folder: str) -> list[str]:
+    """Names of the Markdown files of content/<folder>/, sorted so output never depends
+    on the file system's order (names, not Paths: 10,000 Paths cost a tenth of a second)."""
     base = root / "content" / folder
     if not base.is_dir():
         return []
-    # sorted by name: comparing Path objects costs seconds at 10,000 posts
     with os.scandir(base) as entries:
-        names = sorted(e.name for e in entries if e.name.endswith(".md")
-                       and not e.name.startswith(".") and e.is_file())
-    return [base / name for name in names]
+        return sorted(e.name for e in entries if e.name.endswith(".md")
+                      and not e.name.startswith(".") and e.is_file())
 
 
 def load_all(root: Path, ctx: ContentContext, problems: list[Problem],
              parse: Callable[[SourceFile, ContentContext, list[Problem]], Any],
              folder: str, *,
              before_parse: Callable[[list[SourceFile]], None] | None = None,
-             stored: Callable[[Path, str], tuple[Any, list[Problem]] | None] | None = None,
+             stored: Callable[[str], tuple[Any, list[Problem]] | None] | None = None,
              ) -> list[Any]:
     """Read and parse every file of content/<folder>/. `stored` gives what an earlier run
-    parsed from a file that has not changed since (such files are not read again), and
-    `before_parse` sees the sources left to parse (the build's cache uses both)."""
+    parsed from a file (by its path relative to `root`) that has not changed since (such
+    files are not read again), and `before_parse` sees the sources left to parse (the
+    build's cache uses both)."""
     items: list[SourceFile | tuple[Any, list[Problem]]] = []
-    for path in content_files(root, folder):
-        hit = stored(path, f"content/{folder}/{path.name}") if stored is not None else None
+    for name in content_names(root, folder):
+        hit = stored(f"content/{folder}/{name}") if stored is not None else None
         if hit is not None:
             items.append(hit)
             continue
-        source = read_source(path, root)
+        source = read_source(root / "content" / folder / name, root)
         if isinstance(source, Problem):
             problems.append(source)
         else:

@@ -145,14 +145,14 @@ class ParseCache:
                 self.path.with_name(self.path.name + suffix).unlink()
         self._rows = {}
 
-    def stored(self, path: Path, shown: str) -> tuple[Any, list[Problem]] | None:
-        """What was parsed from `path` (`shown` relative to the site) if the file is
+    def stored(self, shown: str) -> tuple[Any, list[Problem]] | None:
+        """What was parsed from the file at `shown` (relative to the site) if it is
         unchanged since (same size, mtime, ctime and inode, as make and Hugo judge files):
         it is then not read at all."""
         stat = self.known_stats.get(shown)
         if stat is None:
             try:
-                stat = _stat_key(path)
+                stat = _stat_key(self.root / shown)
             except OSError:
                 return None
         row = self._rows.get(shown)
