@@ -431,10 +431,11 @@ class Renderer:
         return {p.slug: p for p in self.site.posts}
 
     def _post_context(self, index: int) -> dict[str, Any]:
-        posts = self.site.posts
+        site = self.site
+        posts = site.posts
         post = posts[index]
         followup_of = self._by_slug[post.followup.of] if post.followup else None
-        crumbs = [Crumb(self.site.config.categories[post.category], f"/{post.category}/")]
+        crumbs = [Crumb(site.config.categories[post.category], f"/{post.category}/")]
         if post.municipalities:
             m = post.municipalities[0]
             crumbs = [Crumb("Kommuner", "/kommun/"),
@@ -442,9 +443,9 @@ class Renderer:
                       Crumb(m.name, f"/kommun/{m.slug}/")]
         return dict(title=post.title, post=post, newer=posts[index - 1] if index > 0 else None,
                     older=posts[index + 1] if index + 1 < len(posts) else None,
-                    plan=self.plan_of.get(post.slug, []), followup_of=followup_of,
-                    followup_plan=self.plan_of.get(followup_of.slug, []) if followup_of else [],
-                    revisits=self.site.followed_up_by.get(post.slug, ()), crumbs=crumbs,
+                    plan=site.plan_entries((post,)), followup_of=followup_of,
+                    followup_plan=site.plan_entries((followup_of,)) if followup_of else [],
+                    revisits=site.followed_up_by.get(post.slug, ()), crumbs=crumbs,
                     description=post.summary)
 
     def pages(self) -> None:
