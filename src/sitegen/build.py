@@ -69,8 +69,9 @@ def load(root: Path, *, drafts: bool = False,
         store = cache
         stored = cache.stored
 
-        def prefill(sources: list[content.SourceFile]) -> None:
-            store.prefill(sources, content.parse_post, ctx)
+        def prefill(pending: list[str]) -> None:
+            store.prefill(pending, lambda shown: content.read_source(root / shown, root),
+                          content.parse_post, ctx)
 
     posts: list[tuple[Post, content.Loaded]] = content.load_all(
         root, ctx, problems, parse_post, "posts", before_parse=prefill, stored=stored)

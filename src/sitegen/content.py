@@ -527,33 +527,30 @@ def content_names(root: Path, folder: str) -> list[str]:
 def load_all(root: Path, ctx: ContentContext, problems: list[Problem],
              parse: Callable[[SourceFile, ContentContext, list[Problem]], Any],
              folder: str, *,
-             before_parse: Callable[[list[SourceFile]], None] | None = None,
+             before_parse: Callable[[list[str]], None] | None = None,
              stored: Callable[[str], tuple[Any, list[Problem]] | None] | None = None,
              ) -> list[Any]:
-    """Read and parse every file of content/<folder>/. `stored` gives what an earlier run
-    parsed from a file (by its path relative to `root`) that has not changed since (such
-    files are not read again), and `before_parse` sees the sources left to parse (the
-    build's cache uses both)."""
-    items: list[SourceFile | tuple[Any, list[Problem]]] = []
-    for name in content_names(root, folder):
-        hit = stored(f"content/{folder}/{name}") if stored is not None else None
-        if hit is not None:
-            items.append(hit)
-            continue
-        source = read_source(root / "content" / folder / name, root)
-        if isinstance(source, Problem):
-            problems.append(source)
-        else:
-            items.append(source)
+    """Read and parse every file of content/<folder>/. `stored` gives what was parsed from
+    a file (by its path relative to `root`) that has not changed since, or was parsed
+    by `before_parse`, which sees the files `stored` did not have (the build's cache
+    does both: it parses them on all cores)."""
+    names = [f"content/{folder}/{name}" for name in content_names(root, folder)]
+    hits = [stored(shown) if stored is not None else None for shown in names]
     if before_parse is not None:
-        before_parse([item for item in items if isinstance(item, SourceFile)])
+        before_parse([shown for shown, hit in zip(names, hits, strict=True) if hit is None])
     results = []
-    for item in items:
-        if isinstance(item, SourceFile):
-            parsed = parse(item, ctx, problems)
-        else:
-            parsed, found = item
+    for shown, hit in zip(names, hits, strict=True):
+        if hit is None and stored is not None:
+            hit = stored(shown)  # parsed by before_parse meanwhile
+        if hit is not None:
+            parsed, found = hit
             problems.extend(found)
+        else:
+            source = read_source(root / shown, root)
+            if isinstance(source, Problem):
+                problems.append(source)
+                continue
+            parsed = parse(source, ctx, problems)
         if parsed is not None:
             results.append(parsed)
     return results

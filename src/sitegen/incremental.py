@@ -106,8 +106,9 @@ class ParseCache:
         self._rows: dict[str, tuple[str, str, str, bytes]] = {}
         """As stored: path → (stat, digest, card, pickled model and problems)."""
         self._stats: dict[str, str] = {}
-        self._parsed: dict[str, tuple[str, tuple[str, bytes, bytes | None]]] = {}
-        """Parsed by `prefill`'s workers: path → (digest, packed as stored)."""
+        self._parsed: dict[str, tuple[str, tuple[str, bytes, bytes | None] | None]] = {}
+        """Parsed by `prefill`'s workers: path → (digest, packed as stored, or None if
+        the text is the cache's)."""
         self._new: dict[str, tuple[str, str, str, bytes, bytes | None]] = {}
         self._touched: dict[str, str] = {}
         self._db: sqlite3.Connection | None = None
@@ -148,7 +149,7 @@ class ParseCache:
     def stored(self, shown: str) -> tuple[Any, list[Problem]] | None:
         """What was parsed from the file at `shown` (relative to the site) if it is
         unchanged since (same size, mtime, ctime and inode, as make and Hugo judge files):
-        it is then not read at all."""
+        it is then not read at all. Also what `prefill` parsed."""
         stat = self.known_stats.get(shown)
         if stat is None:
             try:
@@ -162,7 +163,18 @@ class ParseCache:
                 self.digests[shown] = row[1]
                 return restored
         self._stats[shown] = stat  # taken before the file is read: never newer than it
-        return None
+        parsed = self._parsed.pop(shown, None)
+        if parsed is None:
+            return None
+        key, packed = parsed
+        self.digests[shown] = key
+        if packed is None and row is not None:  # touched, not changed
+            self._touched[shown] = stat
+            return self._restore(shown, row)
+        if packed is None:
+            return None
+        self._store(shown, key, packed)
+        return self._restore(shown, ("", key, *packed[:2]))
 
     def _restore(self, shown: str, row: tuple[str, str, str, bytes]
                  ) -> tuple[Any, list[Problem]] | None:
@@ -191,18 +203,15 @@ class ParseCache:
 
     def wrap(self, parse: Callable[[Any, Any, list[Problem]], T | None]
              ) -> Callable[[Any, Any, list[Problem]], T | None]:
+        """`parse` for a file `stored` did not have: a file whose text is unchanged is
+        read back, not parsed."""
         def cached(source: Any, ctx: Any, problems: list[Problem]) -> T | None:
-            parsed = self._parsed.pop(source.path, None)
-            key = parsed[0] if parsed else _text_digest(source.text)
+            key = _text_digest(source.text)
             self.digests[source.path] = key
             row = self._rows.get(source.path)
             restored = self._restore(source.path, row) if row and row[1] == key else None
             if restored is not None:  # touched, not changed
                 self._touched[source.path] = self._stats.get(source.path, "")
-            elif parsed is not None:  # parsed by a prefill worker: read back what it packed
-                self._store(source.path, key, parsed[1])
-                restored = self._restore(source.path, ("", key, *parsed[1][:2]))
-            if restored is not None:
                 problems.extend(restored[1])
                 return cast(T | None, restored[0])
             mark = len(problems)
@@ -218,29 +227,24 @@ class ParseCache:
             self.cards[shown] = card
         self._new[shown] = (self._stats.get(shown, ""), key, card, meta, body)
 
-    def prefill(self, sources: list[Any], parse: Callable[[Any, Any, list[Problem]], Any],
-                ctx: Any) -> None:
-        """Parse the sources the cache lacks on all cores (forked workers inherit the
-        parser; only results travel back). Few misses are left to `wrap`."""
-        misses = []
-        for source in sources:
-            key = _text_digest(source.text)
-            row = self._rows.get(source.path)
-            if row is None or row[1] != key:
-                misses.append((key, source))
-        workers = parallel_workers(len(misses), PARALLEL_PARSE_FROM)
+    def prefill(self, pending: list[str], read: Callable[[str], Any],
+                parse: Callable[[Any, Any, list[Problem]], Any], ctx: Any) -> None:
+        """Read and parse the files at `pending` on all cores (forked workers inherit the
+        parser; only what is stored travels back), for `stored` to give. A few files are
+        left to `wrap`, in this process."""
+        workers = parallel_workers(len(pending), PARALLEL_PARSE_FROM)
         if workers < 2:
             return
         global _PARSE_SHARED
-        _PARSE_SHARED = (misses, parse, ctx, workers)
+        _PARSE_SHARED = (pending, read, parse, ctx, self._rows, workers)
         try:
             with fork_pool(workers) as pool:
                 shares = pool.map(_parse_share, range(workers), chunksize=1)
         finally:
             _PARSE_SHARED = None
         for share in shares:
-            for path, key, packed in share:
-                self._parsed[path] = (key, packed)
+            for shown, key, packed in share:
+                self._parsed[shown] = (key, packed)
 
     def save(self) -> None:
         """Write what changed: new and re-parsed files, new stats, files gone."""
@@ -321,18 +325,29 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-_PARSE_SHARED: tuple[list[tuple[str, Any]], Callable[..., Any], Any, int] | None = None
+_PARSE_SHARED: tuple[list[str], Callable[[str], Any], Callable[..., Any], Any,
+                     dict[str, tuple[str, str, str, bytes]], int] | None = None
 
 
-def _parse_share(index: int) -> list[tuple[str, str, tuple[str, bytes, bytes | None]]]:
-    """Parse a worker's share; only what is stored travels back (bodies compressed)."""
+def _parse_share(index: int) -> list[tuple[str, str, tuple[str, bytes, bytes | None] | None]]:
+    """Read and parse a worker's share: (path, digest of its text, what is stored), with
+    None for a file whose text the cache has (bodies travel compressed). Files that
+    cannot be read are left out: the build reads them again to report why."""
     assert _PARSE_SHARED is not None
-    misses, parse, ctx, workers = _PARSE_SHARED
-    done = []
-    for key, source in misses[index::workers]:
+    pending, read, parse, ctx, rows, workers = _PARSE_SHARED
+    done: list[tuple[str, str, tuple[str, bytes, bytes | None] | None]] = []
+    for shown in pending[index::workers]:
+        source = read(shown)
+        if not hasattr(source, "text"):
+            continue
+        key = _text_digest(source.text)
+        row = rows.get(shown)
+        if row is not None and row[1] == key:
+            done.append((shown, key, None))
+            continue
         problems: list[Problem] = []
         result = parse(source, ctx, problems)
-        done.append((source.path, key, _pack(result, problems)))
+        done.append((shown, key, _pack(result, problems)))
     return done
 
 
