@@ -43,7 +43,7 @@ from sitegen.registry import County, Municipality
 from sitegen.site import InputEntry, PlanEntry
 
 CACHE_DIR = ".sitegen-cache"
-_FORMAT = 1
+_FORMAT = 2
 T = TypeVar("T")
 
 
@@ -182,6 +182,8 @@ class ParseCache:
         body is read when shown."""
         try:
             result, problems = pickle.loads(row[3])
+            if row[2]:  # a post, pickled on its own (see _pack)
+                result = pickle.loads(result[0]), result[1]
         except _UNREADABLE:
             return None
         if row[2]:
@@ -273,13 +275,15 @@ CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, stat TEXT, digest TEXT,
 def _pack(result: Any, problems: list[Problem]) -> tuple[str, bytes, bytes | None]:
     """(card, pickled model and problems, compressed body) of a parse result, as stored.
     A post's card is the digest of its model without the body: while every card is
-    unchanged, only pages that show a changed post can change."""
+    unchanged, only pages that show a changed body can change. The model is pickled once,
+    for the card and the row both."""
     card, body = "", None
     if result is not None and isinstance(result[0], Post):
         post, extra = result
         body = zlib.compress(str(post.body_html).encode(), 1)
-        bare = dataclasses.replace(post, body_html=post.body_html.placeholder())
-        card = digest(pickle.dumps(bare, protocol=pickle.HIGHEST_PROTOCOL))
+        bare = pickle.dumps(dataclasses.replace(post, body_html=post.body_html.placeholder()),
+                            protocol=pickle.HIGHEST_PROTOCOL)
+        card = digest(bare)
         result = bare, extra
     return card, pickle.dumps((result, problems), protocol=pickle.HIGHEST_PROTOCOL), body
 

@@ -252,6 +252,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            auto_reload=False,  # templates do not change during a build: no stat per page
         )
         config = site.config
         self.env.globals.update(
