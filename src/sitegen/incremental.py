@@ -168,13 +168,13 @@ class ParseCache:
             return None
         key, packed = parsed
         self.digests[shown] = key
-        if packed is None and row is not None:  # touched, not changed
-            self._touched[shown] = stat
-            return self._restore(shown, row)
-        if packed is None:
+        if packed is not None:
+            self._store(shown, key, packed)
+            return self._restore(shown, ("", key, *packed[:2]))
+        if row is None:
             return None
-        self._store(shown, key, packed)
-        return self._restore(shown, ("", key, *packed[:2]))
+        self._touched[shown] = stat  # touched, not changed: the text is the row's
+        return self._restore(shown, row)
 
     def _restore(self, shown: str, row: tuple[str, str, str, bytes]
                  ) -> tuple[Any, list[Problem]] | None:

@@ -282,33 +282,19 @@ class Renderer:
     @cached_property
     def plan_of(self) -> dict[str, list[PlanEntry]]:
         """Post slug → its plan entries."""
-        found: dict[str, list[PlanEntry]] = {}
-        for entry in self.plan:
-            found.setdefault(entry.post.slug, []).append(entry)
-        return found
+        return _by_post(self.plan)
 
     @cached_property
     def inputs_of(self) -> dict[str, list[InputEntry]]:
-        found: dict[str, list[InputEntry]] = {}
-        for item in self.inputs:
-            found.setdefault(item.post.slug, []).append(item)
-        return found
+        return _by_post(self.inputs)
 
     @cached_property
     def plan_by_theme(self) -> dict[Theme, list[PlanEntry]]:
-        found: dict[Theme, list[PlanEntry]] = {}
-        for entry in self.plan:
-            for theme in entry.item.themes:
-                found.setdefault(theme, []).append(entry)
-        return found
+        return _under_themes(self.plan)
 
     @cached_property
     def inputs_by_theme(self) -> dict[Theme, list[InputEntry]]:
-        found: dict[Theme, list[InputEntry]] = {}
-        for item in self.inputs:
-            for theme in item.item.themes:
-                found.setdefault(theme, []).append(item)
-        return found
+        return _under_themes(self.inputs)
 
     def asset_url(self, name: str) -> str:
         asset = self.assets.get(name)
@@ -532,13 +518,13 @@ class Renderer:
     def aggregates(self) -> None:
         site = self.site
         per_page = site.config.per_page * AGGREGATE_PER_PAGE_FACTOR
-        items = [item for post in site.posts for item in post.plan]
-        plan = Lazy(_grouped_count(items), lambda: _by_theme(self.plan))
+        plan = Lazy(_grouped_count(i for p in site.posts for i in p.plan),
+                    lambda: _by_theme(self.plan))
         self.paginated("/handlingsplaner/", "plans.html", plan, per_page=per_page,
                        title="Handlingsplaner", crumbs=[],
                        description="Alla kommuners planer för handling, med status, per tema.")
-        given = [item for post in site.posts for item in post.national_input]
-        inputs = Lazy(_grouped_count(given), lambda: _by_theme(self.inputs))
+        inputs = Lazy(_grouped_count(i for p in site.posts for i in p.national_input),
+                      lambda: _by_theme(self.inputs))
         self.paginated("/medskick/", "inputs.html", inputs, per_page=per_page,
                        title="Medskick till nationell nivå", crumbs=[],
                        description="Alla kommuners medskick till nationell nivå, per tema.")
@@ -634,6 +620,24 @@ def _by_theme(entries: list[PlanEntry] | list[InputEntry]) -> list[Grouped[Any]]
                           Grouped(group[1], group[2], entry)))
     keyed.sort(key=itemgetter(0))
     return [grouped for _, grouped in keyed]
+
+
+Entry = TypeVar("Entry", PlanEntry, InputEntry)
+
+
+def _by_post(entries: list[Entry]) -> dict[str, list[Entry]]:
+    found: dict[str, list[Entry]] = {}
+    for entry in entries:
+        found.setdefault(entry.post.slug, []).append(entry)
+    return found
+
+
+def _under_themes(entries: list[Entry]) -> dict[Theme, list[Entry]]:
+    found: dict[Theme, list[Entry]] = {}
+    for entry in entries:
+        for theme in entry.item.themes:
+            found.setdefault(theme, []).append(entry)
+    return found
 
 
 def _grouped_count(items: Iterable[PlanItem | NationalInput]) -> int:
