@@ -161,3 +161,34 @@ def test_search_runs_pagefind_in_swedish(tmp_path: Path,
     assert isinstance(result, search.SearchResult) and result.pages == 3
     assert log.read_text().split() == [
         "--site", str(tmp_path), "--output-subdir", "pagefind", "--force-language", "sv"]
+
+
+def test_pagefind_reads_only_the_folders_of_result_pages(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = tmp_path / "pagefind"
+    log = tmp_path / "args"
+    fake.write_text(f'#!/bin/sh\necho "$@" > {log}\necho "Indexed 3 pages"\n')
+    fake.chmod(0o755)
+    monkeypatch.setattr(search, "pagefind_binary", lambda: fake)
+    search.index_site(tmp_path, frozenset({"om-bloggen", "kommunbesok"}))
+    assert log.read_text().split()[-2:] == ["--glob", "{kommunbesok,om-bloggen}/**/*.html"]
+    search.index_site(tmp_path, frozenset({"kommunbesok"}))
+    assert log.read_text().split()[-2:] == ["--glob", "kommunbesok/**/*.html"]
+
+
+def test_a_layout_that_marks_more_pages_gets_them_indexed(tmp_path: Path) -> None:
+    # Which folders Pagefind reads follows the layouts: marking the theme pages as
+    # results makes every theme page a result too.
+    root = copy_site(tmp_path / "site")
+    layout = root / "layouts" / "theme.html"
+    layout.write_text(layout.read_text("utf-8").replace(
+        "{% block main %}", "{% block main %}<div data-pagefind-body>", 1).replace(
+        "{% endblock %}", "</div>{% endblock %}"), "utf-8")
+    build(root, with_search=True)
+    output = root / "output"
+    themes = [p for p in (output / "tema").rglob("index.html") if p.parent != output / "tema"]
+    entry = json.loads((output / "pagefind" / "pagefind-entry.json").read_text())
+    posts_and_pages = [*(root / "content" / "posts").glob("*.md"),
+                       *(root / "content" / "pages").glob("*.md")]
+    assert themes and entry["languages"]["sv"]["page_count"] == len(posts_and_pages) + len(
+        themes)

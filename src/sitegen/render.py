@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 import jinja2
+import jinja2.meta
 
 from sitegen.errors import Problem
 from sitegen.incremental import Fingerprinter, fork_pool, parallel_workers
@@ -30,6 +31,8 @@ T = TypeVar("T")
 FEED_ENTRIES = 20
 AGGREGATE_PER_PAGE_FACTOR = 5
 """Plan and input lists show per_page × this many items a page: they are one-liners."""
+SEARCH_MARK = "data-pagefind-body"
+"""The attribute that makes a page a search result (Pagefind indexes only those)."""
 FIRST_PAGE_ONLY = ("plan", "inputs")
 """What a term's first page lists besides its posts; later pages get these empty."""
 
@@ -244,6 +247,7 @@ class Renderer:
         self.rendered = 0
         self.changed: set[str] = set()
         self.index_changed = False
+        self.search_folders: frozenset[str] | None = None
         self.problems: list[Problem] = []
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(layouts),
@@ -340,7 +344,7 @@ class Renderer:
                              _template_problem(exc, template))
         changed = self.sink.put(path, data)
         return JobResult(path, fingerprint, True, changed,
-                         changed and b"data-pagefind-body" in data, reads=frozenset(reads))
+                         changed and SEARCH_MARK.encode() in data, reads=frozenset(reads))
 
     def _run_jobs(self) -> None:
         jobs, self.jobs = self.jobs, []
@@ -349,6 +353,7 @@ class Renderer:
         if bad:
             self.problems += bad
             return
+        self.search_folders = self._search_folders(jobs)
         only = self.reuse.only if self.reuse is not None else None
         workers = parallel_workers(len(jobs) if only is None else len(only), PARALLEL_FROM)
         if workers > 1:
@@ -366,6 +371,35 @@ class Renderer:
             if result.changed:
                 self.changed.add(result.path)
             self.index_changed |= result.indexed
+
+    def _search_folders(self, jobs: list[Job]) -> frozenset[str] | None:
+        """The top folders of the pages whose templates may mark them as search results,
+        so Pagefind reads only those (at 10,000 posts the other pages are half the
+        site's bytes). None when such a page lies at the top: Pagefind reads it all."""
+        marks: dict[str, bool] = {}
+        folders = set()
+        for path, _, template, _ in jobs:
+            if template not in marks:
+                marks[template] = self._may_mark(template, set())
+            if marks[template]:
+                folder, slash, _ = path.partition("/")
+                if not slash:
+                    return None
+                folders.add(folder)
+        return frozenset(folders)
+
+    def _may_mark(self, template: str, seen: set[str]) -> bool:
+        """Whether `template`, or one it extends, includes or imports, holds SEARCH_MARK."""
+        if template in seen:
+            return False
+        seen.add(template)
+        try:
+            source = self.env.loader.get_source(self.env, template)[0]  # type: ignore[union-attr]
+            refs = jinja2.meta.find_referenced_templates(self.env.parse(source))
+        except jinja2.TemplateError:
+            return True  # reported when the page is rendered
+        return SEARCH_MARK in source or any(ref is None or self._may_mark(ref, seen)
+                                            for ref in refs)
 
     def render_all(self) -> None:
         for asset in self.assets.values():
@@ -669,6 +703,8 @@ class Rendered:
     """Files whose bytes differ from the published site's (new files included)."""
     index_changed: bool
     """A page the search index covers is new or changed."""
+    search_folders: frozenset[str] | None
+    """Top folders of the pages the search index may cover (None: the whole site)."""
     fingerprints: dict[str, str]
     """Output path → fingerprint of what rendered it (only when reusing)."""
     reads: dict[str, frozenset[str]]
@@ -685,4 +721,5 @@ def render_site(site: Site, layouts: Path, assets: dict[str, Asset],
     # Several pages fail the same way when one template is broken: report it once.
     problems = sorted(set(renderer.problems))
     return Rendered(sorted(renderer.paths), renderer.changed, renderer.index_changed,
-                    renderer.fingerprints, renderer.reads, renderer.rendered, problems)
+                    renderer.search_folders, renderer.fingerprints, renderer.reads,
+                    renderer.rendered, problems)

@@ -10,6 +10,7 @@ else the category's label), the sort key datum (ISO date) and the result list's 
 
 from __future__ import annotations
 
+import re
 import subprocess
 import time
 from dataclasses import dataclass
@@ -39,8 +40,10 @@ def pagefind_binary() -> Path | None:
     return binary if binary.is_file() else None
 
 
-def index_site(site_dir: Path) -> SearchResult | Problem:
-    """Run Pagefind over `site_dir`, writing `site_dir/pagefind/`."""
+def index_site(site_dir: Path, folders: frozenset[str] | None = None
+               ) -> SearchResult | Problem:
+    """Run Pagefind over `site_dir`, writing `site_dir/pagefind/`; with `folders`, it
+    reads only the HTML files in those top folders (the pages that can be results)."""
     binary = pagefind_binary()
     if binary is None:
         return Problem("pagefind", 0, "Pagefind saknas: installera paketet pagefind-bin "
@@ -49,7 +52,7 @@ def index_site(site_dir: Path) -> SearchResult | Problem:
     try:
         done = subprocess.run(
             [str(binary), "--site", str(site_dir), "--output-subdir", BUNDLE,
-             "--force-language", LANGUAGE],
+             "--force-language", LANGUAGE, *_glob(folders)],
             capture_output=True, text=True, check=False, timeout=3600,
         )
     except OSError as exc:
@@ -66,3 +69,11 @@ def index_site(site_dir: Path) -> SearchResult | Problem:
             digits = "".join(ch for ch in line.split("page")[0] if ch.isdigit())
             pages = int(digits or 0)
     return SearchResult(time.perf_counter() - started, pages)
+
+
+def _glob(folders: frozenset[str] | None) -> list[str]:
+    """Pagefind's --glob for HTML files under `folders` (slugs); none for the whole site."""
+    if not folders or any(not re.fullmatch(r"[\w.-]+", folder) for folder in folders):
+        return []
+    names = ",".join(sorted(folders))
+    return ["--glob", f"{{{names}}}/**/*.html" if len(folders) > 1 else f"{names}/**/*.html"]
