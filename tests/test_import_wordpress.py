@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import shutil
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
+from sitegen.build import build
 from sitegen.errors import SitegenError
 from sitegen.importers import ImportReport, import_wordpress
 
@@ -218,3 +220,20 @@ def test_no_overwrite_without_force(tmp_path: Path) -> None:
     report = import_wordpress(WXR / "blog-1.1-http.xml", root, force=True)
     assert report.written == ["content/posts/samverkan-i-skovde.md"]
     assert "Första stycket." in target.read_text("utf-8")
+
+
+def test_the_suggested_redirects_build_into_redirect_pages(
+        site: tuple[Path, ImportReport]) -> None:
+    # The report's block, pasted into site.yaml as it says, makes every old archive
+    # address lead somewhere the imported site has.
+    root, report = site
+    after = report.format().split("\nredirects:\n", 1)[1].splitlines()
+    block = "\n".join(itertools.takewhile(lambda line: line.startswith("  "), after))
+    (root / "site.yaml").write_text("title: T\nbase_url: https://example.org\nredirects:\n"
+                                    + block + "\n", "utf-8")
+    for folder in ("layouts", "assets"):
+        shutil.copytree(ROOT / folder, root / folder)
+    build(root, with_search=False)
+    page = (root / "output" / "tag" / "botkyrka" / "index.html").read_text("utf-8")
+    assert 'content="0; url=/kommun/botkyrka/"' in page
+    assert (root / "output" / "category" / "kommunbesok" / "index.html").is_file()

@@ -16,7 +16,7 @@ from xml.etree import ElementTree
 import pytest
 
 from sitegen.build import build
-from sitegen.content import alias_problem
+from sitegen.site import alias_problem
 
 REPO = Path(__file__).resolve().parent.parent
 BASE = REPO / "tests" / "sites" / "hostile-base"

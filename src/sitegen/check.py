@@ -272,6 +272,10 @@ def _alias_collisions(root: Path, site: Site, files: dict[str, bytes]) -> list[P
                                         f"aliaset {alias} är en adress som webbplatsen själv "
                                         "använder; omdirigeringen skulle ersätta sidan där. "
                                         "Ta bort aliaset"))
+    problems += [Problem("site.yaml", r.line, f"adressen {r.old} används av webbplatsen själv; "
+                                              "omdirigeringen skulle ersätta sidan där. Ta "
+                                              "bort den")
+                 for r in site.redirects if "?" not in r.old and served_by(r.old) in files]
     return problems
 
 

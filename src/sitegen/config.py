@@ -40,6 +40,18 @@ class SiteConfig:
     """Category slug (the old blog's first URL segment) → Swedish label."""
     visit_category: str
     """The category whose posts are visits (need municipalities and themes)."""
+    redirects: tuple[Redirect, ...] = ()
+    """Old addresses of the site (archive pages of the old blog) and where they lead."""
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """An old address that must keep working: `old` leads the reader on to `new`."""
+
+    old: str
+    new: str
+    line: int
+    """Its line in site.yaml."""
 
 
 _FIELDS: dict[str, type | tuple[type, ...]] = {
@@ -52,6 +64,7 @@ _FIELDS: dict[str, type | tuple[type, ...]] = {
     "archive_date": dt.date,
     "categories": dict,
     "visit_category": str,
+    "redirects": dict,
 }
 _DEFAULTS: dict[str, Any] = {
     "description": "",
@@ -61,6 +74,7 @@ _DEFAULTS: dict[str, Any] = {
     "archive_date": dt.date(2017, 12, 31),
     "categories": DEFAULT_CATEGORIES,
     "visit_category": "kommunbesok",
+    "redirects": {},
 }
 _TYPE_NAMES = {str: "text", int: "ett heltal", dt.date: "ett datum (ÅÅÅÅ-MM-DD)",
                dict: "en tabell (nyckel: värde)"}
@@ -115,6 +129,13 @@ def parse_config(doc: Located) -> SiteConfig | list[Problem]:
             problems.append(Problem(doc.path, doc.line("categories", slug),
                                     f'kategorin "{slug}" ska vara en slug (a-z, 0-9, -) med en '
                                     "etikett som text"))
+    redirects = []
+    for old, new in values["redirects"].items():
+        if not isinstance(old, str) or not isinstance(new, str):
+            problems.append(Problem(doc.path, doc.line("redirects", old),
+                                    "en omdirigering skrivs /gammal/adress/: /ny/adress/"))
+        else:
+            redirects.append(Redirect(old, new, doc.line("redirects", old)))
     if values["visit_category"] not in categories:
         problems.append(Problem(doc.path, doc.line("visit_category"),
                                 f'visit_category "{values["visit_category"]}" finns inte bland '
@@ -131,4 +152,5 @@ def parse_config(doc: Located) -> SiteConfig | list[Problem]:
         archive_date=values["archive_date"],
         categories=dict(categories),
         visit_category=values["visit_category"],
+        redirects=tuple(redirects),
     )

@@ -30,8 +30,8 @@ from sitegen.model import (
     Status,
     Theme,
 )
-from sitegen.output import odd_character
 from sitegen.registry import Municipality, Register
+from sitegen.site import alias_problem, normalize_alias
 from sitegen.slugs import SLUG_PATTERN, slugify
 from sitegen.yamlfile import Located, load_yaml, read_text
 
@@ -376,26 +376,6 @@ def _aliases(check: _Checker) -> tuple[str, ...]:
         else:
             result.append(normalize_alias(alias))
     return tuple(result)
-
-
-def alias_problem(alias: str) -> str | None:
-    """Why an alias cannot be a path inside the site, or None."""
-    if not alias.startswith("/") or alias.startswith("//"):
-        return f'aliaset "{alias}" ska vara en sökväg inom webbplatsen som börjar med /'
-    parts = alias.split("?")[0].strip("/").split("/")
-    if any(part in (".", "..") for part in parts) or "\\" in alias:
-        return f'aliaset "{alias}" får inte innehålla . eller .. eller \\'
-    odd = odd_character(alias)
-    if odd or any(ch in '<>"\'' or ch.isspace() for ch in alias):
-        return f'aliaset {alias!r} innehåller otillåtna tecken' + (f" ({odd})" if odd else "")
-    return None
-
-
-def normalize_alias(alias: str) -> str:
-    """`/2016/03/x` and `/2016/03/x/` are the same old URL; `/?p=12` stays as it is."""
-    if "?" in alias or alias.endswith((".html", ".htm", ".php")):
-        return alias
-    return alias.rstrip("/") + "/"
 
 
 @dataclass(frozen=True)

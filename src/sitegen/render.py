@@ -19,7 +19,7 @@ from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 import jinja2
 import jinja2.meta
 
-from sitegen.errors import Problem
+from sitegen.errors import Problem, did_you_mean
 from sitegen.incremental import Fingerprinter, fork_pool, parallel_workers
 from sitegen.model import MONTHS, NationalInput, PlanItem, Post, Theme, reading_bodies, swedish_date
 from sitegen.output import check_relative
@@ -419,6 +419,7 @@ class Renderer:
                               "kommunerna, temana eller sökningen.",
                   old_addresses=self.old_addresses)
         self.aliases()
+        self.redirect_targets()
         self.sitemap()
         self.put("robots.txt", (f"User-agent: *\nAllow: /\n\n"
                                 f"Sitemap: {self.site.config.base_url}/sitemap.xml\n").encode())
@@ -582,24 +583,42 @@ class Renderer:
         self.emit(url, "atom.xml", title=title, alternate=alternate, entries=entries,
                   updated=updated, archive_date=archive)
 
+    @cached_property
+    def moved(self) -> list[tuple[str, str, str]]:
+        """(old address, where it leads, title) of every post's aliases and of site.yaml's
+        redirects."""
+        return [*((alias, post.url, post.title) for post in self.site.posts
+                  for alias in post.aliases),
+                *((r.old, r.new, "Sidan har flyttat") for r in self.site.redirects)]
+
     def aliases(self) -> None:
-        for post in self.site.posts:
-            for alias in post.aliases:
-                if "?" in alias:
-                    continue  # query URLs (/?p=12): assets/redirect.js and the map below
-                self.emit(alias, "redirect.html", title=post.title, target=post.url, crumbs=[])
-        query = {a: p.url for p in self.site.posts for a in p.aliases if "?" in a}
+        for old, new, title in self.moved:
+            if "?" not in old:  # query URLs (/?p=12): assets/redirect.js and the map below
+                self.emit(old, "redirect.html", title=title, target=new, crumbs=[])
+        query = {old: new for old, new, _ in self.moved if "?" in old}
         if query:
             self.put("assets/redirects.json", _json(query))
 
+    def redirect_targets(self) -> None:
+        """A redirect of site.yaml must lead to a page of the site (or an old address)."""
+        olds = {old for old, _, _ in self.moved}
+        urls = [url_of(path) for path in self.paths]
+        for redirect in self.site.redirects:
+            new = redirect.new.partition("#")[0]
+            if served_by(new) not in self.paths and new not in olds:
+                self.problems.append(Problem(
+                    "site.yaml", redirect.line, f"omdirigeringen från {redirect.old} leder "
+                    f"till {redirect.new}, som inte finns på webbplatsen"
+                    + did_you_mean(redirect.new, urls)))
+
     @property
     def old_addresses(self) -> bool:
-        """Whether a post has an old address with a query (/?p=12): a static host serves
-        the start page or 404.html for it, so those load assets/redirect.js."""
-        return any("?" in alias for post in self.site.posts for alias in post.aliases)
+        """Whether an old address has a query (/?p=12): a static host serves the start
+        page or 404.html for it, so those load assets/redirect.js."""
+        return any("?" in old for old, _, _ in self.moved)
 
     def sitemap(self) -> None:
-        aliases = {a for p in self.site.posts for a in p.aliases}
+        aliases = {old for old, _, _ in self.moved}
         urls = sorted(
             url for url in (url_of(path) for path in self.paths
                             if path.endswith(".html") and path != "404.html")

@@ -3,14 +3,16 @@ aggregates. Pure: takes validated content, returns a Site or problems."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sitegen.config import SiteConfig
+from sitegen.config import Redirect, SiteConfig
 from sitegen.errors import Problem, did_you_mean
 from sitegen.model import ItemFollowUp, NationalInput, Page, PlanItem, Post, Theme
+from sitegen.output import odd_character
 from sitegen.registry import County, Municipality
 from sitegen.slugs import swedish_key
 
@@ -64,6 +66,8 @@ class Site:
     by_theme: dict[Theme, tuple[Post, ...]] = field(default_factory=dict)
     followed_up_by: dict[str, tuple[Post, ...]] = field(default_factory=dict)
     """Slug of a post → the revisits that follow it up."""
+    redirects: tuple[Redirect, ...] = ()
+    """site.yaml's redirects, their old addresses normalized as aliases are."""
 
     def plan_entries(self, posts: Iterable[Post]) -> list[PlanEntry]:
         return [PlanEntry(item, post, self.statuses.get((post.slug, item.id)))
@@ -93,7 +97,9 @@ def build_site(config: SiteConfig, posts: list[Post], pages: list[Page],
     problems: list[Problem] = []
     ordered = tuple(sorted(posts, key=post_order))
     by_slug = {p.slug: p for p in ordered}
-    problems += _check_urls(ordered, pages)
+    redirects = tuple(dataclasses.replace(r, old=normalize_alias(r.old))
+                      for r in config.redirects)
+    problems += _check_urls(ordered, pages, redirects)
     statuses, followed = _resolve_followups(ordered, by_slug, problems, invalid)
     if problems:
         return problems
@@ -119,10 +125,12 @@ def build_site(config: SiteConfig, posts: list[Post], pages: list[Page],
                    sorted(by_county.items(), key=lambda kv: swedish_key(kv[0].name))},
         by_theme={t: tuple(ps) for t, ps in by_theme.items()},
         followed_up_by={slug: chronological(ps) for slug, ps in followed.items()},
+        redirects=redirects,
     )
 
 
-def _check_urls(posts: tuple[Post, ...], pages: list[Page]) -> list[Problem]:
+def _check_urls(posts: tuple[Post, ...], pages: list[Page],
+                redirects: tuple[Redirect, ...]) -> list[Problem]:
     """Two things on one URL is an error, wherever they come from. URLs are compared as
     the files that serve them, so `/x/` and `/x/index.html` are the same address."""
     problems = []
@@ -151,20 +159,45 @@ def _check_urls(posts: tuple[Post, ...], pages: list[Page]) -> list[Problem]:
             problems.append(Problem(post.source.path, 1, f'kategorin "{post.category}" krockar '
                                                          "med webbplatsens egna adresser"))
         claim(post.url, post.source.path, post.source.path, 1)
-    for post in posts:
-        for alias in post.aliases:
-            if "?" in alias:
-                claim(alias, f"aliaset i {post.source.path}", post.source.path, 1)
-                continue
-            first = alias.strip("/").split("/")[0]
-            parts = alias.strip("/").split("/")
-            if first in RESERVED or (first in categories and parts[1:2] == ["sida"]):
-                problems.append(Problem(post.source.path, 1,
-                                        f"aliaset {alias} krockar med webbplatsens egna "
-                                        f"adresser under /{first}/"))
-                continue
-            claim(alias, f"aliaset i {post.source.path}", post.source.path, 1)
+    olds = [(alias, f"aliaset i {post.source.path}", post.source.path, 1)
+             for post in posts for alias in post.aliases]
+    for redirect in redirects:
+        why = alias_problem(redirect.old, "adressen") or alias_problem(redirect.new,
+                                                                      "adressen")
+        if why:
+            problems.append(Problem("site.yaml", redirect.line, why))
+        else:
+            olds.append((redirect.old, "en omdirigering i site.yaml", "site.yaml",
+                         redirect.line))
+    for alias, owner, path, line in olds:
+        parts = alias.strip("/").split("/")
+        if "?" not in alias and (parts[0] in RESERVED
+                                 or (parts[0] in categories and parts[1:2] == ["sida"])):
+            problems.append(Problem(path, line, f"aliaset {alias} krockar med webbplatsens "
+                                                f"egna adresser under /{parts[0]}/"))
+            continue
+        claim(alias, owner, path, line)
     return problems
+
+
+def alias_problem(alias: str, what: str = "aliaset") -> str | None:
+    """Why an alias (or another address: `what`) cannot be a path inside the site."""
+    if not alias.startswith("/") or alias.startswith("//"):
+        return f'{what} "{alias}" ska vara en sökväg inom webbplatsen som börjar med /'
+    parts = alias.split("?")[0].strip("/").split("/")
+    if any(part in (".", "..") for part in parts) or "\\" in alias:
+        return f'{what} "{alias}" får inte innehålla . eller .. eller \\'
+    odd = odd_character(alias)
+    if odd or any(ch in '<>"\'' or ch.isspace() for ch in alias):
+        return f'{what} {alias!r} innehåller otillåtna tecken' + (f" ({odd})" if odd else "")
+    return None
+
+
+def normalize_alias(alias: str) -> str:
+    """`/2016/03/x` and `/2016/03/x/` are the same old URL; `/?p=12` stays as it is."""
+    if "?" in alias or alias.endswith((".html", ".htm", ".php")):
+        return alias
+    return alias.rstrip("/") + "/"
 
 
 def url_of(file: str) -> str:

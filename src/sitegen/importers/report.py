@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from sitegen.errors import Problem
@@ -86,8 +87,11 @@ class ImportReport:
                 " (lägg dem i mappningsfilen): " + _counts(self.unmapped_terms)
             )
         if self.site_aliases:
-            lines.append("Föreslagna omdirigeringar för gamla arkivsidor:")
-            lines.extend(f"  {old} → {new}" for old, new in sorted(self.site_aliases.items()))
+            lines.append("Föreslagna omdirigeringar för gamla arkivsidor, att lägga i "
+                         "site.yaml (sitegen build gör sidor av dem):")
+            lines.append("redirects:")
+            lines.extend(f"  {json.dumps(old)}: {json.dumps(new)}"
+                         for old, new in sorted(self.site_aliases.items()))
         lines.extend(str(w) for w in self.warnings)
         return "\n".join(lines)
 

@@ -1,0 +1,80 @@
+"""site.yaml's redirects: old addresses of the site itself (the old blog's category, tag
+and date archives, which the WordPress importer suggests) lead on to their new pages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from sitegen.build import build
+from sitegen.cli import main
+from sitegen.errors import SitegenError
+
+REDIRECTS = """
+redirects:
+  /category/kommunbesok: /kommunbesok/
+  /tag/habo/: /kommun/habo/
+  /?cat=3: /tema/
+"""
+
+
+def with_redirects(root: Path, text: str) -> Path:
+    (root / "site.yaml").write_text((root / "site.yaml").read_text("utf-8") + text, "utf-8")
+    return root
+
+
+def test_redirects_become_redirect_pages(make_site) -> None:  # type: ignore[no-untyped-def]
+    root = with_redirects(make_site("basic"), REDIRECTS)
+    build(root, with_search=False)
+    out = root / "output"
+    page = (out / "category" / "kommunbesok" / "index.html").read_text("utf-8")
+    assert '<meta http-equiv="refresh" content="0; url=/kommunbesok/">' in page
+    assert '<meta name="robots" content="noindex">' in page
+    assert 'url=/kommun/habo/"' in (out / "tag" / "habo" / "index.html").read_text("utf-8")
+    # a query address is served by the start page: the map and the script take it on
+    assert json.loads((out / "assets" / "redirects.json").read_text())["/?cat=3"] == "/tema/"
+    assert "redirect." in (out / "index.html").read_text("utf-8")
+    sitemap = (out / "sitemap.xml").read_text("utf-8")
+    assert "/category/" not in sitemap and "/tag/" not in sitemap
+
+
+def test_a_redirect_to_a_page_that_does_not_exist_is_an_error_at_its_line(
+        make_site) -> None:  # type: ignore[no-untyped-def]
+    root = with_redirects(make_site("basic"), "redirects:\n  /tag/x/: /kommun/hbo/\n")
+    lines = (root / "site.yaml").read_text("utf-8").splitlines()
+    with pytest.raises(SitegenError) as caught:
+        build(root, with_search=False)
+    [problem] = [p for p in caught.value.problems if p.is_error]
+    assert problem.path == "site.yaml" and problem.line == len(lines)
+    assert "/kommun/hbo/" in problem.message and '"/kommun/habo/"' in problem.message
+    assert not (root / "output").exists()
+
+
+@pytest.mark.parametrize(("entry", "wanted"), [
+    ("/kommunbesok/forsta-besoket-i-habo/: /kommun/habo/", "används redan"),
+    ("/kommun/gammal/: /kommun/habo/", "krockar med webbplatsens egna adresser"),
+    ("kategori/x/: /kommun/habo/", "som börjar med /"),
+    ("/x/: https://example.org/", "som börjar med /"),
+    ("/x/: [/a/]", "/gammal/adress/: /ny/adress/"),
+])
+def test_bad_redirects_are_errors_at_their_line(  # type: ignore[no-untyped-def]
+        make_site, entry: str, wanted: str) -> None:
+    root = with_redirects(make_site("basic"), f"redirects:\n  {entry}\n")
+    lines = (root / "site.yaml").read_text("utf-8").splitlines()
+    with pytest.raises(SitegenError) as caught:
+        build(root, with_search=False)
+    [problem] = [p for p in caught.value.problems if p.is_error]
+    assert (problem.path, problem.line) == ("site.yaml", len(lines))
+    assert wanted in problem.message
+
+
+def test_check_reports_a_redirect_to_nowhere_as_build_does(  # type: ignore[no-untyped-def]
+        make_site, capsys: pytest.CaptureFixture[str]) -> None:
+    root = with_redirects(make_site("basic"), REDIRECTS + "  /gammal/: /finns-inte/\n")
+    lines = (root / "site.yaml").read_text("utf-8").splitlines()
+    assert main(["--root", str(root), "check"]) == 1
+    out = capsys.readouterr().out
+    assert f"site.yaml:{len(lines)}: omdirigeringen från /gammal/ leder till /finns-inte/" in out
+    assert "/category/kommunbesok" not in out  # the good ones pass
