@@ -78,3 +78,25 @@ def test_check_reports_a_redirect_to_nowhere_as_build_does(  # type: ignore[no-u
     out = capsys.readouterr().out
     assert f"site.yaml:{len(lines)}: omdirigeringen från /gammal/ leder till /finns-inte/" in out
     assert "/category/kommunbesok" not in out  # the good ones pass
+
+
+def test_a_pages_aliases_become_redirect_pages(make_site) -> None:  # type: ignore[no-untyped-def]
+    root = make_site("basic")
+    page = root / "content" / "pages" / "om.md"
+    page.write_text(page.read_text("utf-8").replace(
+        "order: 1\n", "order: 1\naliases: [/about, /?page_id=2]\n"), "utf-8")
+    build(root, with_search=False)
+    out = root / "output"
+    assert 'url=/om/"' in (out / "about" / "index.html").read_text("utf-8")
+    assert json.loads((out / "assets" / "redirects.json").read_text())["/?page_id=2"] == "/om/"
+    assert "/about/" not in (out / "sitemap.xml").read_text("utf-8")
+
+
+def test_a_page_alias_over_a_post_is_an_error(make_site) -> None:  # type: ignore[no-untyped-def]
+    root = make_site("basic")
+    page = root / "content" / "pages" / "om.md"
+    page.write_text(page.read_text("utf-8").replace(
+        "order: 1\n", "order: 1\naliases: [/kommunbesok/forsta-besoket-i-habo/]\n"), "utf-8")
+    with pytest.raises(SitegenError) as caught:
+        build(root, with_search=False)
+    assert [p.path for p in caught.value.problems if p.is_error] == ["content/pages/om.md"]

@@ -136,7 +136,8 @@ class _LinkChecker:
         self.site = site
         self.files = files
         self.base_url = site.config.base_url.rstrip("/")
-        self.aliases = {a.split("?")[0] for p in site.posts for a in p.aliases}
+        self.aliases = {a.split("?")[0] for a, _ in site.aliases()}
+        self.aliases |= {r.old.split("?")[0] for r in site.redirects}
         self.url_by_source: dict[str, str] = {p.source.path: p.url for p in site.posts}
         self.url_by_source |= {p.source.path: p.url for p in site.pages}
         self.drafts = {p.url for p in site.posts if p.draft}
@@ -262,16 +263,13 @@ def _line_of(root: Path, path: str, needle: str) -> int:
 
 def _alias_collisions(root: Path, site: Site, files: dict[str, bytes]) -> list[Problem]:
     problems = []
-    for post in site.posts:
-        for alias in post.aliases:
-            if "?" in alias:
-                continue
-            if served_by(alias) in files:
-                line = _line_of(root, post.source.path, alias.rstrip("/")) or 1
-                problems.append(Problem(post.source.path, line,
-                                        f"aliaset {alias} är en adress som webbplatsen själv "
-                                        "använder; omdirigeringen skulle ersätta sidan där. "
-                                        "Ta bort aliaset"))
+    for alias, item in site.aliases():
+        if "?" not in alias and served_by(alias) in files:
+            line = _line_of(root, item.source.path, alias.rstrip("/")) or 1
+            problems.append(Problem(item.source.path, line,
+                                    f"aliaset {alias} är en adress som webbplatsen själv "
+                                    "använder; omdirigeringen skulle ersätta sidan där. "
+                                    "Ta bort aliaset"))
     problems += [Problem("site.yaml", r.line, f"adressen {r.old} används av webbplatsen själv; "
                                               "omdirigeringen skulle ersätta sidan där. Ta "
                                               "bort den")

@@ -484,12 +484,13 @@ def parse_page(source: SourceFile, ctx: ContentContext,
         check.error(("order",), "order ska vara ett heltal")
         order = 0
     summary = check.text("summary") or ""
-    _aliases(check)
+    aliases = _aliases(check)
     if sum(p.is_error for p in problems) > before or title is None:
         return None
     rendered = render_markdown(ctx.md, body, line_offset=offset)
     page = Page(source.stem, title, rendered.html,
-                summary or summarize(rendered.first_paragraph), Source(source.path, 1), order)
+                summary or summarize(rendered.first_paragraph), Source(source.path, 1), order,
+                aliases)
     return page, Loaded(rendered.links, rendered.anchors)
 
 

@@ -222,6 +222,8 @@ class Page:
     source: Source
     order: int = 0
     """Place in the footer navigation (lower first)."""
+    aliases: tuple[str, ...] = ()
+    """Old URLs of the page that must keep working."""
 
     @property
     def url(self) -> str:

@@ -21,7 +21,15 @@ import jinja2.meta
 
 from sitegen.errors import Problem, did_you_mean
 from sitegen.incremental import Fingerprinter, fork_pool, parallel_workers
-from sitegen.model import MONTHS, NationalInput, PlanItem, Post, Theme, reading_bodies, swedish_date
+from sitegen.model import (
+    MONTHS,
+    NationalInput,
+    PlanItem,
+    Post,
+    Theme,
+    reading_bodies,
+    swedish_date,
+)
 from sitegen.output import check_relative
 from sitegen.site import InputEntry, PlanEntry, Site, chronological, served_by, url_of
 from sitegen.slugs import swedish_key
@@ -585,10 +593,9 @@ class Renderer:
 
     @cached_property
     def moved(self) -> list[tuple[str, str, str]]:
-        """(old address, where it leads, title) of every post's aliases and of site.yaml's
-        redirects."""
-        return [*((alias, post.url, post.title) for post in self.site.posts
-                  for alias in post.aliases),
+        """(old address, where it leads, title) of every post's and page's aliases and of
+        site.yaml's redirects."""
+        return [*((alias, item.url, item.title) for alias, item in self.site.aliases()),
                 *((r.old, r.new, "Sidan har flyttat") for r in self.site.redirects)]
 
     def aliases(self) -> None:

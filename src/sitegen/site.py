@@ -69,6 +69,11 @@ class Site:
     redirects: tuple[Redirect, ...] = ()
     """site.yaml's redirects, their old addresses normalized as aliases are."""
 
+    def aliases(self) -> list[tuple[str, Post | Page]]:
+        """Every old address of a post or a page, with the post or page."""
+        items: list[Post | Page] = [*self.posts, *self.pages]
+        return [(alias, item) for item in items for alias in item.aliases]
+
     def plan_entries(self, posts: Iterable[Post]) -> list[PlanEntry]:
         return [PlanEntry(item, post, self.statuses.get((post.slug, item.id)))
                 for post in posts for item in post.plan]
@@ -159,8 +164,9 @@ def _check_urls(posts: tuple[Post, ...], pages: list[Page],
             problems.append(Problem(post.source.path, 1, f'kategorin "{post.category}" krockar '
                                                          "med webbplatsens egna adresser"))
         claim(post.url, post.source.path, post.source.path, 1)
-    olds = [(alias, f"aliaset i {post.source.path}", post.source.path, 1)
-             for post in posts for alias in post.aliases]
+    moved: list[Post | Page] = [*posts, *pages]
+    olds = [(alias, f"aliaset i {item.source.path}", item.source.path, 1)
+            for item in moved for alias in item.aliases]
     for redirect in redirects:
         why = alias_problem(redirect.old, "adressen") or alias_problem(redirect.new,
                                                                       "adressen")
