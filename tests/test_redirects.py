@@ -100,3 +100,17 @@ def test_a_page_alias_over_a_post_is_an_error(make_site) -> None:  # type: ignor
     with pytest.raises(SitegenError) as caught:
         build(root, with_search=False)
     assert [p.path for p in caught.value.problems if p.is_error] == ["content/pages/om.md"]
+
+
+def test_an_alias_collision_is_reported_at_the_aliases_line(  # type: ignore[no-untyped-def]
+        make_site) -> None:
+    root = make_site("basic")
+    post = root / "content" / "posts" / "en-dialog.md"
+    text = post.read_text("utf-8")
+    post.write_text(text.replace("title:", "aliases:\n  - /gammal/\n  - /om/\ntitle:", 1),
+                    "utf-8")
+    with pytest.raises(SitegenError) as caught:
+        build(root, with_search=False)
+    [problem] = [p for p in caught.value.problems if p.is_error]
+    assert (problem.path, problem.line) == ("content/posts/en-dialog.md", 4)
+    assert "/om/" in problem.message and "content/pages/om.md" in problem.message

@@ -65,7 +65,7 @@ def check_site(root: Path) -> CheckResult:
     problems.update(render_problems)
     if not render_problems:
         problems.update(_LinkChecker(root, site, files).run())
-        problems.update(_alias_collisions(root, site, files))
+        problems.update(_alias_collisions(site, files))
     problems.update(_unused_themes(root, site))
     return CheckResult(sorted(problems), len(site.posts), len(site.pages))
 
@@ -136,7 +136,7 @@ class _LinkChecker:
         self.site = site
         self.files = files
         self.base_url = site.config.base_url.rstrip("/")
-        self.aliases = {a.split("?")[0] for a, _ in site.aliases()}
+        self.aliases = {a.split("?")[0] for a, _, _ in site.aliases()}
         self.aliases |= {r.old.split("?")[0] for r in site.redirects}
         self.url_by_source: dict[str, str] = {p.source.path: p.url for p in site.posts}
         self.url_by_source |= {p.source.path: p.url for p in site.pages}
@@ -261,11 +261,10 @@ def _line_of(root: Path, path: str, needle: str) -> int:
     return 0
 
 
-def _alias_collisions(root: Path, site: Site, files: dict[str, bytes]) -> list[Problem]:
+def _alias_collisions(site: Site, files: dict[str, bytes]) -> list[Problem]:
     problems = []
-    for alias, item in site.aliases():
+    for alias, line, item in site.aliases():
         if "?" not in alias and served_by(alias) in files:
-            line = _line_of(root, item.source.path, alias.rstrip("/")) or 1
             problems.append(Problem(item.source.path, line,
                                     f"aliaset {alias} är en adress som webbplatsen själv "
                                     "använder; omdirigeringen skulle ersätta sidan där. "

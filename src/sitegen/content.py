@@ -367,15 +367,16 @@ def _followup(check: _Checker) -> FollowUp | None:
     return FollowUp(of.strip(), tuple(items), Source(check.doc.path, check.doc.line("followup")))
 
 
-def _aliases(check: _Checker) -> tuple[str, ...]:
+def _aliases(check: _Checker) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """The aliases, normalized, and the line of each."""
     result = []
     for index, alias in enumerate(check.strings("aliases")):
         problem = alias_problem(alias)
         if problem:
             check.error(("aliases", index), problem)
         else:
-            result.append(normalize_alias(alias))
-    return tuple(result)
+            result.append((normalize_alias(alias), check.doc.line("aliases", index)))
+    return tuple(a for a, _ in result), tuple(line for _, line in result)
 
 
 @dataclass(frozen=True)
@@ -435,7 +436,7 @@ def parse_post(source: SourceFile, ctx: ContentContext,
                         'ett kommunbesök behöver "themes" med minst ett tema')
     summary = check.text("summary") or ""
     authors = tuple(check.strings("authors"))
-    aliases = _aliases(check)
+    aliases, alias_lines = _aliases(check)
     draft = doc.value.get("draft", False)
     if not isinstance(draft, bool):
         check.error(("draft",), "draft ska vara true eller false")
@@ -460,6 +461,7 @@ def parse_post(source: SourceFile, ctx: ContentContext,
         summary=summary or summarize(rendered.first_paragraph),
         authors=authors,
         aliases=aliases,
+        alias_lines=alias_lines,
         draft=draft,
         plan=tuple(plan),
         national_input=tuple(national),
@@ -484,13 +486,13 @@ def parse_page(source: SourceFile, ctx: ContentContext,
         check.error(("order",), "order ska vara ett heltal")
         order = 0
     summary = check.text("summary") or ""
-    aliases = _aliases(check)
+    aliases, alias_lines = _aliases(check)
     if sum(p.is_error for p in problems) > before or title is None:
         return None
     rendered = render_markdown(ctx.md, body, line_offset=offset)
     page = Page(source.stem, title, rendered.html,
                 summary or summarize(rendered.first_paragraph), Source(source.path, 1), order,
-                aliases)
+                aliases, alias_lines)
     return page, Loaded(rendered.links, rendered.anchors)
 
 

@@ -171,6 +171,8 @@ class Post:
     summary: str
     authors: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
+    alias_lines: tuple[int, ...] = ()
+    """The line of each alias in the post's file, in the same order."""
     draft: bool = False
     plan: tuple[PlanItem, ...] = ()
     national_input: tuple[NationalInput, ...] = ()
@@ -224,6 +226,8 @@ class Page:
     """Place in the footer navigation (lower first)."""
     aliases: tuple[str, ...] = ()
     """Old URLs of the page that must keep working."""
+    alias_lines: tuple[int, ...] = ()
+    """The line of each alias in the page's file, in the same order."""
 
     @property
     def url(self) -> str:

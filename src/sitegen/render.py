@@ -595,7 +595,7 @@ class Renderer:
     def moved(self) -> list[tuple[str, str, str]]:
         """(old address, where it leads, title) of every post's and page's aliases and of
         site.yaml's redirects."""
-        return [*((alias, item.url, item.title) for alias, item in self.site.aliases()),
+        return [*((alias, item.url, item.title) for alias, _, item in self.site.aliases()),
                 *((r.old, r.new, "Sidan har flyttat") for r in self.site.redirects)]
 
     def aliases(self) -> None:

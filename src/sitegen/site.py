@@ -69,10 +69,11 @@ class Site:
     redirects: tuple[Redirect, ...] = ()
     """site.yaml's redirects, their old addresses normalized as aliases are."""
 
-    def aliases(self) -> list[tuple[str, Post | Page]]:
-        """Every old address of a post or a page, with the post or page."""
+    def aliases(self) -> list[tuple[str, int, Post | Page]]:
+        """Every old address of a post or a page: (alias, its line, the post or page)."""
         items: list[Post | Page] = [*self.posts, *self.pages]
-        return [(alias, item) for item in items for alias in item.aliases]
+        return [(alias, line, item) for item in items
+                for alias, line in zip(item.aliases, item.alias_lines, strict=True)]
 
     def plan_entries(self, posts: Iterable[Post]) -> list[PlanEntry]:
         return [PlanEntry(item, post, self.statuses.get((post.slug, item.id)))
@@ -165,8 +166,9 @@ def _check_urls(posts: tuple[Post, ...], pages: list[Page],
                                                          "med webbplatsens egna adresser"))
         claim(post.url, post.source.path, post.source.path, 1)
     moved: list[Post | Page] = [*posts, *pages]
-    olds = [(alias, f"aliaset i {item.source.path}", item.source.path, 1)
-            for item in moved for alias in item.aliases]
+    olds = [(alias, f"aliaset i {item.source.path}", item.source.path, line)
+            for item in moved
+            for alias, line in zip(item.aliases, item.alias_lines, strict=True)]
     for redirect in redirects:
         why = alias_problem(redirect.old, "adressen") or alias_problem(redirect.new,
                                                                       "adressen")
