@@ -71,9 +71,7 @@ class Site:
 
     def aliases(self) -> list[tuple[str, int, Post | Page]]:
         """Every old address of a post or a page: (alias, its line, the post or page)."""
-        items: list[Post | Page] = [*self.posts, *self.pages]
-        return [(alias, line, item) for item in items
-                for alias, line in zip(item.aliases, item.alias_lines, strict=True)]
+        return located_aliases(self.posts, self.pages)
 
     def plan_entries(self, posts: Iterable[Post]) -> list[PlanEntry]:
         return [PlanEntry(item, post, self.statuses.get((post.slug, item.id)))
@@ -81,6 +79,13 @@ class Site:
 
     def input_entries(self, posts: Iterable[Post]) -> list[InputEntry]:
         return [InputEntry(item, post) for post in posts for item in post.national_input]
+
+
+def located_aliases(posts: Iterable[Post], pages: Iterable[Page],
+                    ) -> list[tuple[str, int, Post | Page]]:
+    items: list[Post | Page] = [*posts, *pages]
+    return [(alias, line, item) for item in items
+            for alias, line in zip(item.aliases, item.alias_lines, strict=True)]
 
 
 def post_order(post: Post) -> tuple[int, int, tuple[str, str], str]:
@@ -165,10 +170,8 @@ def _check_urls(posts: tuple[Post, ...], pages: list[Page],
             problems.append(Problem(post.source.path, 1, f'kategorin "{post.category}" krockar '
                                                          "med webbplatsens egna adresser"))
         claim(post.url, post.source.path, post.source.path, 1)
-    moved: list[Post | Page] = [*posts, *pages]
     olds = [(alias, f"aliaset i {item.source.path}", item.source.path, line)
-            for item in moved
-            for alias, line in zip(item.aliases, item.alias_lines, strict=True)]
+            for alias, line, item in located_aliases(posts, pages)]
     for redirect in redirects:
         why = alias_problem(redirect.old, "adressen") or alias_problem(redirect.new,
                                                                       "adressen")
