@@ -118,16 +118,13 @@ class Lazy:
     def __init__(self, length: int, make: Callable[[], Sequence[Any]]) -> None:
         self.length = length
         self._make = make
-        self._items: Sequence[Any] | None = None
 
     def __len__(self) -> int:
         return self.length
 
-    @property
+    @cached_property
     def items(self) -> Sequence[Any]:
-        if self._items is None:
-            self._items = self._make()
-        return self._items
+        return self._make()
 
 
 def _page_context(items: Sequence[Any] | Lazy, per_page: int, number: int, count: int,
