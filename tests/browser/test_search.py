@@ -251,3 +251,27 @@ def test_many_posts_year_filter_and_counts(generated_site: tuple[Path, dict[int,
     assert [y.split()[0] for y in years] == ["2017", "2016", "2015"]
     counts = [int(y.split("(")[1].rstrip(")")) for y in years]
     assert sum(counts) == POSTS // len(MUNICIPALITIES)
+
+
+def test_a_long_facet_list_can_be_narrowed(generated_site: tuple[Path, dict[int, dt.date]],
+                                           serve_dir: Callable[..., str], page: Any,
+                                           axe_check: Callable[..., Any]) -> None:
+    # Ten municipalities: the Kommun facet gets a box that narrows its list as one types;
+    # a checked value stays in sight, and narrowing is not a search.
+    output, _ = generated_site
+    base = serve_dir(output)
+    page.goto(f"{base}/sok/?kommun=Kiruna")
+    status = wait_for_results(page)
+    kommun = page.get_by_role("group", name="Kommun", exact=True)
+    narrow = kommun.get_by_label("Hitta kommun")
+    assert page.get_by_role("group", name="Typ av inlägg").get_by_role(
+        "searchbox").count() == 0  # short lists get no box
+    narrow.fill("mö")
+    visible = [t.split(" (")[0] for t in kommun.locator("li:visible label").all_inner_texts()]
+    assert visible == ["Kiruna", "Malmö"]
+    narrow.press("Enter")
+    assert page.url.endswith("/sok/?kommun=Kiruna")
+    assert page.locator(STATUS).inner_text() == status
+    narrow.fill("")
+    assert kommun.locator("li:visible").count() == len(MUNICIPALITIES)
+    assert axe_check(page) == []
