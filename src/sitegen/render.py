@@ -606,10 +606,10 @@ class Renderer:
     def redirect_targets(self) -> None:
         """A redirect of site.yaml must lead to a page of the site (or an old address)."""
         olds = {old for old, _, _ in self.moved}
-        urls = [url_of(path) for path in self.paths]
         for redirect in self.site.redirects:
             new = redirect.new.partition("#")[0]
             if served_by(new) not in self.paths and new not in olds:
+                urls = (url_of(path) for path in self.paths)
                 self.problems.append(Problem(
                     "site.yaml", redirect.line, f"omdirigeringen från {redirect.old} leder "
                     f"till {redirect.new}, som inte finns på webbplatsen"
