@@ -18,6 +18,7 @@ const SORTS = {
   "datum-asc": { datum: "asc" },
 };
 const PAGE_SIZE = 10;
+const NARROW_FROM = 9; // a facet with this many values gets a box that narrows its list
 const collator = new Intl.Collator("sv");
 
 const root = document.querySelector("[data-search]");
@@ -126,10 +127,40 @@ function buildFacets(state) {
       item.append(box, label);
       list.append(item);
     });
+    if (list.children.length >= NARROW_FROM) fieldset.append(narrowBox(key, legend, list));
     fieldset.append(list);
     facetBox.append(fieldset);
   }
   updateCounts(totalFilters);
+}
+
+/** A text box that hides the values of a long facet list that do not contain its text
+ * (checked values stay). It only narrows the list: it is not part of the search. */
+function narrowBox(key, legend, list) {
+  const wrap = document.createElement("div");
+  wrap.className = "facet-narrow";
+  const box = document.createElement("input");
+  box.type = "search";
+  box.id = `narrow-${FACETS.findIndex((f) => f.key === key)}`;
+  box.autocomplete = "off";
+  box.spellcheck = false;
+  const label = document.createElement("label");
+  label.htmlFor = box.id;
+  label.textContent = `Hitta ${legend.toLocaleLowerCase("sv")}`;
+  box.addEventListener("input", () => {
+    const text = box.value.trim().toLocaleLowerCase("sv");
+    for (const item of list.children) {
+      const check = item.querySelector("input[type=checkbox]");
+      const shown = !text || check.checked || check.value.toLocaleLowerCase("sv").includes(text);
+      item.hidden = !shown;
+    }
+  });
+  box.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") event.preventDefault(); // narrows as you type; no search
+  });
+  box.addEventListener("change", (event) => event.stopPropagation());
+  wrap.append(label, box);
+  return wrap;
 }
 
 function updateCounts(counts) {
