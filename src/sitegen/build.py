@@ -249,7 +249,8 @@ def _write(root: Path, loaded: LoadedSite, stage: output.Stage,
         return result, done, _previous(live, frozenset()) if kept else None
     clock.lap("write")
     if result.searched:
-        indexed = search.index_site(stage.folder, done.search_folders)
+        folders = render.search_folders(root / "layouts", done.templates)
+        indexed = search.index_site(stage.folder, folders)
         if isinstance(indexed, Problem):
             raise SitegenError([indexed])
         clock.timings["search"] = indexed.seconds

@@ -252,7 +252,8 @@ class Renderer:
         self.rendered = 0
         self.changed: set[str] = set()
         self.index_changed = False
-        self.search_folders: frozenset[str] | None = None
+        self.templates: dict[str, str] = {}
+        """Output path → the template that renders it."""
         self.problems: list[Problem] = []
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(layouts),
@@ -358,7 +359,7 @@ class Renderer:
         if bad:
             self.problems += bad
             return
-        self.search_folders = self._search_folders(jobs)
+        self.templates.update((path, template) for path, _, template, _ in jobs)
         only = self.reuse.only if self.reuse is not None else None
         workers = parallel_workers(len(jobs) if only is None else len(only), PARALLEL_FROM)
         if workers > 1:
@@ -376,35 +377,6 @@ class Renderer:
             if result.changed:
                 self.changed.add(result.path)
             self.index_changed |= result.indexed
-
-    def _search_folders(self, jobs: list[Job]) -> frozenset[str] | None:
-        """The top folders of the pages whose templates may mark them as search results,
-        so Pagefind reads only those (at 10,000 posts the other pages are half the
-        site's bytes). None when such a page lies at the top: Pagefind reads it all."""
-        marks: dict[str, bool] = {}
-        folders = set()
-        for path, _, template, _ in jobs:
-            if template not in marks:
-                marks[template] = self._may_mark(template, set())
-            if marks[template]:
-                folder, slash, _ = path.partition("/")
-                if not slash:
-                    return None
-                folders.add(folder)
-        return frozenset(folders)
-
-    def _may_mark(self, template: str, seen: set[str]) -> bool:
-        """Whether `template`, or one it extends, includes or imports, holds SEARCH_MARK."""
-        if template in seen:
-            return False
-        seen.add(template)
-        try:
-            source = self.env.loader.get_source(self.env, template)[0]  # type: ignore[union-attr]
-            refs = jinja2.meta.find_referenced_templates(self.env.parse(source))
-        except jinja2.TemplateError:
-            return True  # reported when the page is rendered
-        return SEARCH_MARK in source or any(ref is None or self._may_mark(ref, seen)
-                                            for ref in refs)
 
     def render_all(self) -> None:
         for asset in self.assets.values():
@@ -702,6 +674,37 @@ def _grouped_count(items: Iterable[PlanItem | NationalInput]) -> int:
     return sum(len(item.themes) or 1 for item in items)
 
 
+def search_folders(layouts: Path, templates: dict[str, str]) -> frozenset[str] | None:
+    """The top folders of the pages whose templates may mark them as search results,
+    so Pagefind reads only those (at 10,000 posts the other pages are half the site's
+    bytes). None when such a page lies at the top: Pagefind reads it all. Called only
+    when the index is built: parsing the layouts takes a tenth of a second."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(layouts))
+    marks: dict[str, bool] = {}
+
+    def may_mark(template: str) -> bool:
+        """Whether `template`, or one it extends, includes or imports, holds SEARCH_MARK."""
+        if template not in marks:
+            marks[template] = False  # while it is looked at: a cycle adds nothing
+            try:
+                source = env.loader.get_source(env, template)[0]  # type: ignore[union-attr]
+                refs = jinja2.meta.find_referenced_templates(env.parse(source))
+                marks[template] = SEARCH_MARK in source or any(
+                    ref is None or may_mark(ref) for ref in refs)
+            except jinja2.TemplateError:
+                marks[template] = True  # a broken layout fails the build anyway
+        return marks[template]
+
+    folders = set()
+    for path, template in templates.items():
+        if may_mark(template):
+            folder, slash, _ = path.partition("/")
+            if not slash:
+                return None
+            folders.add(folder)
+    return frozenset(folders)
+
+
 def _json(mapping: dict[str, str]) -> bytes:
     return json.dumps(mapping, ensure_ascii=False, sort_keys=True, indent=1).encode()
 
@@ -726,8 +729,8 @@ class Rendered:
     """Files whose bytes differ from the published site's (new files included)."""
     index_changed: bool
     """A page the search index covers is new or changed."""
-    search_folders: frozenset[str] | None
-    """Top folders of the pages the search index may cover (None: the whole site)."""
+    templates: dict[str, str]
+    """Output path → the template that renders it (see search_folders)."""
     fingerprints: dict[str, str]
     """Output path → fingerprint of what rendered it (only when reusing)."""
     reads: dict[str, frozenset[str]]
@@ -744,5 +747,5 @@ def render_site(site: Site, layouts: Path, assets: dict[str, Asset],
     # Several pages fail the same way when one template is broken: report it once.
     problems = sorted(set(renderer.problems))
     return Rendered(sorted(renderer.paths), renderer.changed, renderer.index_changed,
-                    renderer.search_folders, renderer.fingerprints, renderer.reads,
+                    renderer.templates, renderer.fingerprints, renderer.reads,
                     renderer.rendered, problems)
