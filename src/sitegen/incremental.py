@@ -28,7 +28,6 @@ import pickle
 import signal
 import sqlite3
 import threading
-import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
@@ -43,7 +42,7 @@ from sitegen.registry import County, Municipality
 from sitegen.site import InputEntry, PlanEntry
 
 CACHE_DIR = ".sitegen-cache"
-_FORMAT = 2
+_FORMAT = 3
 T = TypeVar("T")
 
 
@@ -195,13 +194,13 @@ class ParseCache:
         """A post's body: parsed in this run, or stored."""
         new = self._new.get(shown)
         if new is not None and new[4] is not None:
-            return zlib.decompress(new[4]).decode()
+            return new[4].decode()
         found = self._connection().execute("SELECT body FROM files WHERE path = ?",
                                            (shown,)).fetchone()
         if found is None or found[0] is None:
             raise SitegenError([Problem(str(self.path), 0, "cachen ändrades under bygget "
                                         f"({shown} saknas); bygg igen")])
-        return zlib.decompress(found[0]).decode()
+        return bytes(found[0]).decode()
 
     def wrap(self, parse: Callable[[Any, Any, list[Problem]], T | None]
              ) -> Callable[[Any, Any, list[Problem]], T | None]:
@@ -273,14 +272,14 @@ CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, stat TEXT, digest TEXT,
 
 
 def _pack(result: Any, problems: list[Problem]) -> tuple[str, bytes, bytes | None]:
-    """(card, pickled model and problems, compressed body) of a parse result, as stored.
+    """(card, pickled model and problems, body as UTF-8) of a parse result, as stored.
     A post's card is the digest of its model without the body: while every card is
     unchanged, only pages that show a changed body can change. The model is pickled once,
     for the card and the row both."""
     card, body = "", None
     if result is not None and isinstance(result[0], Post):
         post, extra = result
-        body = zlib.compress(str(post.body_html).encode(), 1)
+        body = str(post.body_html).encode()
         bare = pickle.dumps(dataclasses.replace(post, body_html=post.body_html.placeholder()),
                             protocol=pickle.HIGHEST_PROTOCOL)
         card = digest(bare)
@@ -335,8 +334,8 @@ _PARSE_SHARED: tuple[list[str], Callable[[str], Any], Callable[..., Any], Any,
 
 def _parse_share(index: int) -> list[tuple[str, str, tuple[str, bytes, bytes | None] | None]]:
     """Read and parse a worker's share: (path, digest of its text, what is stored), with
-    None for a file whose text the cache has (bodies travel compressed). Files that
-    cannot be read are left out: the build reads them again to report why."""
+    None for a file whose text the cache has. Files that cannot be read are left out:
+    the build reads them again to report why."""
     assert _PARSE_SHARED is not None
     pending, read, parse, ctx, rows, workers = _PARSE_SHARED
     done: list[tuple[str, str, tuple[str, bytes, bytes | None] | None]] = []
