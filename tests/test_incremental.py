@@ -217,3 +217,22 @@ def test_a_body_edit_renders_only_the_pages_that_show_that_body(site: Path,
     assert "kommunbesok/aterbesok-i-habo/index.html" in shown
     assert result.rendered == len(shown) == result.changed
     assert snapshot(site / "output") == cold(site, tmp_path, "cold")
+
+
+def test_a_body_shown_in_a_card_reaches_every_list_that_shows_the_card(
+        site: Path, tmp_path: Path) -> None:
+    # A card is made once per build and reused on every list page (`fragment`); the
+    # bodies it shows must count as read by each of those pages, not only the first.
+    edit(site / "layouts/macros.html", '<p class="summary">{{ post.summary }}</p>',
+         '<div class="summary">{{ post.body_html | safe }}</div>')
+    build(site, with_search=False)
+    post = site / "content/posts/aterbesok-i-habo.md"  # the body changes, the card not
+    post.write_text(post.read_text("utf-8") + "\nEtt tillägg i slutet.\n", "utf-8")
+    result = build(site, with_search=False)
+    out = site / "output"
+    lists = [p for p in out.rglob("*.html") if "post-list" in p.read_text("utf-8")
+             and "/kommunbesok/aterbesok-i-habo/" in p.read_text("utf-8")]
+    assert len(lists) >= 3  # home, the municipality, its county, themes…
+    assert all("Ett tillägg i slutet" in p.read_text("utf-8") for p in lists)
+    assert result.rendered < result.files / 2
+    assert snapshot(out) == cold(site, tmp_path, "cold")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -123,6 +123,12 @@ def reading_bodies() -> Iterator[set[str]]:
         yield _READS
     finally:
         _READS = outer
+
+
+def note_reads(keys: Iterable[str]) -> None:
+    """Record bodies shown earlier, by a fragment made once and shown again now."""
+    if _READS is not None:
+        _READS.update(keys)
 
 
 @dataclass(frozen=True)

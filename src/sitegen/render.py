@@ -18,6 +18,7 @@ from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 import jinja2
 import jinja2.meta
+from markupsafe import Markup
 
 from sitegen.errors import Problem, did_you_mean
 from sitegen.incremental import Fingerprinter, fork_pool, parallel_workers
@@ -27,6 +28,7 @@ from sitegen.model import (
     PlanItem,
     Post,
     Theme,
+    note_reads,
     reading_bodies,
     swedish_date,
 )
@@ -275,7 +277,10 @@ class Renderer:
             municipality_url=lambda m: f"/kommun/{m.slug}/",
             county_url=lambda c: f"/lan/{c.slug}/",
             theme_url=lambda t: f"/tema/{t.slug}/",
+            fragment=self.fragment,
         )
+        self._fragments: dict[tuple[str, int, tuple[Any, ...]],
+                              tuple[Any, Markup, frozenset[str]]] = {}
 
     # Entries are made once, when a page first needs them, and shared by every page that
     # lists them, so a page's fingerprint can reuse what another page's already digested.
@@ -305,6 +310,25 @@ class Renderer:
     @cached_property
     def inputs_by_theme(self) -> dict[Theme, list[InputEntry]]:
         return _under_themes(self.inputs)
+
+    @cached_property
+    def _macros(self) -> Any:
+        return self.env.get_template("macros.html").module
+
+    def fragment(self, macro: str, item: Any, *args: Any) -> Markup:
+        """What the macro `macro` of macros.html makes of `item`, made once per build (and
+        process) and reused on every page that shows it: a post's card is on up to ten
+        list pages, a plan item on up to five. The macro sees only the site's globals,
+        never a page's context, so its output cannot depend on the page."""
+        key = (macro, id(item), args)
+        made = self._fragments.get(key)
+        if made is None:
+            with reading_bodies() as reads:
+                html = getattr(self._macros, macro)(item, *args)
+            # the item is kept with its fragment, so its id stays unique
+            made = self._fragments[key] = (item, html, frozenset(reads))
+        note_reads(made[2])
+        return made[1]
 
     def asset_url(self, name: str) -> str:
         asset = self.assets.get(name)
