@@ -582,7 +582,7 @@ class Renderer:
         archive = self.site.config.archive_date
         updated = max((p.date or archive for p in entries), default=archive)
         self.emit(url, "atom.xml", title=title, alternate=alternate, entries=entries,
-                  updated=updated, archive_date=archive)
+                  updated=updated)
 
     @cached_property
     def moved(self) -> list[tuple[str, str, str]]:
