@@ -22,3 +22,12 @@ def test_headings_get_swedish_anchors_and_links_their_source_line() -> None:
     assert rendered.toc == (("samverkan-over-granser", "Samverkan över gränser"),)
     assert '<h2 id="samverkan-over-granser">' in rendered.html
     assert [(link.href, link.line) for link in rendered.links] == [("/tema/samverkan/", 10)]
+
+
+def test_repeated_headings_get_unique_anchors_and_only_h2_to_h4_get_one() -> None:
+    rendered = render_markdown(make_parser(), "# Titel\n\n## Mål\n\n## Mål\n\n### Mål-1\n\n"
+                                              "#### `kod` och *text*\n\n##### Djup\n")
+    assert [a for a, _ in rendered.toc] == ["mal", "mal-1"]
+    assert rendered.anchors == {"mal", "mal-1", "mal-1-1", "kod-och-text"}
+    assert "<h1>Titel</h1>" in rendered.html and "<h5>Djup</h5>" in rendered.html
+    assert '<h4 id="kod-och-text"><code>kod</code> och <em>text</em></h4>' in rendered.html

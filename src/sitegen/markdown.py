@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from mdit_py_plugins.anchors import anchors_plugin
 
 from sitegen.slugs import slugify
 
@@ -43,45 +42,60 @@ def _heading_slug(text: str) -> str:
 def make_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False})
     md.enable(["table", "strikethrough"])
-    anchors_plugin(md, min_level=2, max_level=4, slug_func=_heading_slug)
     return md
 
 
 _TAGS = re.compile(r"<[^>]+>")
+_ANCHORED = frozenset({"h2", "h3", "h4"})
 
 
 def render_markdown(md: MarkdownIt, text: str, *, line_offset: int = 0) -> Rendered:
-    """Render a post body; `line_offset` is the number of file lines before the body."""
+    """Render a post body; `line_offset` is the number of file lines before the body.
+    One walk over the tokens before rendering gives headings h2–h4 their ids (slugs of
+    their text, made unique as -1, -2 …), moves table alignment into a class and
+    collects the table of contents, anchors, links and first paragraph."""
     tokens = md.parse(text)
-    _alignment_as_class(tokens)
-    html = md.renderer.render(tokens, md.options, {})
     toc: list[tuple[str, str]] = []
     anchors: set[str] = set()
     links: list[Link] = []
     first_paragraph = ""
     for index, token in enumerate(tokens):
-        if token.type == "heading_open" and token.attrGet("id"):
-            anchor = str(token.attrGet("id"))
-            anchors.add(anchor)
-            if token.tag == "h2":
-                toc.append((anchor, tokens[index + 1].content))
-        elif token.type == "inline":
+        kind = token.type
+        if kind == "inline":
             line = (token.map[0] if token.map else 0) + 1 + line_offset
             links.extend(_links(token.children or [], line))
             if not first_paragraph and index > 0 and tokens[index - 1].type == "paragraph_open":
                 first_paragraph = _plain(token)
+        elif kind == "heading_open" and token.tag in _ANCHORED:
+            inline = tokens[index + 1]
+            anchor = _unique(_heading_slug("".join(
+                child.content for child in inline.children or ()
+                if child.type in ("text", "code_inline"))), anchors)
+            token.attrSet("id", anchor)
+            anchors.add(anchor)
+            if token.tag == "h2":
+                toc.append((anchor, inline.content))
+        elif kind in ("th_open", "td_open"):
+            _alignment_as_class(token)
+    html = md.renderer.render(tokens, md.options, {})
     return Rendered(html, tuple(toc), frozenset(anchors), tuple(links), first_paragraph)
 
 
-def _alignment_as_class(tokens: list[Token]) -> None:
+def _unique(slug: str, taken: set[str]) -> str:
+    unique, number = slug, 1
+    while unique in taken:
+        unique = f"{slug}-{number}"
+        number += 1
+    return unique
+
+
+def _alignment_as_class(cell: Token) -> None:
     """Table column alignment as a class, not a style attribute, which the site's
     Content-Security-Policy (style-src 'self') would block."""
-    for token in tokens:
-        if token.type in ("th_open", "td_open"):
-            style = str(token.attrGet("style") or "")
-            if style.startswith("text-align:"):
-                del token.attrs["style"]
-                token.attrSet("class", "align-" + style.removeprefix("text-align:"))
+    style = str(cell.attrGet("style") or "")
+    if style.startswith("text-align:"):
+        del cell.attrs["style"]
+        cell.attrSet("class", "align-" + style.removeprefix("text-align:"))
 
 
 def _links(children: list[Token], line: int) -> list[Link]:
