@@ -160,3 +160,23 @@ def test_internal_links_all_resolve(built: Path) -> None:
                 missing.add((page.relative_to(built).as_posix(), href))
     # /sok/ is written by the search step; everything else must exist
     assert {m for m in missing if m[1] != "/sok/"} == set()
+
+
+def test_a_fragment_a_layout_gets_wrong_is_an_error_with_a_suggestion(
+        make_site, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    from sitegen.cli import main
+
+    root: Path = make_site("basic")
+    macros = root / "layouts/macros.html"
+    macros.write_text(macros.read_text("utf-8").replace(
+        'fragment("post_card", post, heading_level)', 'fragment("post_cards", post, [1])'),
+        "utf-8")
+    assert main(["--root", str(root), "build", "--no-search"]) == 1
+    err = capsys.readouterr().err
+    assert ("fragment('post_cards', …): fler argument än det första måste vara enkla "
+            "värden") in err
+    assert "Traceback" not in err and not (root / "output").exists()
+    macros.write_text(macros.read_text("utf-8").replace(", [1])", ", 2)"), "utf-8")
+    assert main(["--root", str(root), "build", "--no-search"]) == 1
+    assert ("layouts/macros.html har inget makro 'post_cards' – menade du \"post_card\"?"
+            in capsys.readouterr().err)

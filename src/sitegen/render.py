@@ -318,13 +318,24 @@ class Renderer:
     def fragment(self, macro: str, item: Any, *args: Any) -> Markup:
         """What the macro `macro` of macros.html makes of `item`, made once per build (and
         process) and reused on every page that shows it: a post's card is on up to ten
-        list pages, a plan item on up to five. The macro sees only the site's globals,
-        never a page's context, so its output cannot depend on the page."""
+        list pages, its feed entry in up to seven feeds. The macro sees only the site's
+        globals, never a page's context, so its output cannot depend on the page."""
         key = (macro, id(item), args)
-        made = self._fragments.get(key)
+        try:
+            made = self._fragments.get(key)
+        except TypeError:
+            raise jinja2.TemplateRuntimeError(
+                f"fragment({macro!r}, …): fler argument än det första måste vara enkla "
+                "värden (text, tal, sant/falskt)") from None
         if made is None:
+            make = getattr(self._macros, macro, None)
+            if not isinstance(make, jinja2.runtime.Macro):
+                names = [n for n in dir(self._macros) if not n.startswith("_")]
+                raise jinja2.TemplateRuntimeError(
+                    f"fragment: layouts/macros.html har inget makro {macro!r}"
+                    + did_you_mean(macro, names))
             with reading_bodies() as reads:
-                html = getattr(self._macros, macro)(item, *args)
+                html = Markup(make(item, *args))  # a macro's output, escaped already
             # the item is kept with its fragment, so its id stays unique
             made = self._fragments[key] = (item, html, frozenset(reads))
         note_reads(made[2])
