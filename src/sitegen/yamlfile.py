@@ -199,8 +199,8 @@ class _Unusual(Exception):
 def _plain(loader: Any, node: yaml.Node, at: KeyPath, offset: int,
            lines: dict[KeyPath, int], seen: set[int]) -> Any:
     """Construct the value of an everyday document (plain mappings, lists and scalars)
-    and note its lines, in one walk: what `construct_document` and `_walk` give, in a
-    third of the time (frontmatter of 10,000 posts)."""
+    and note its lines in one walk: what `construct_document` and `_walk` give in two,
+    without PyYAML's bookkeeping for aliases and recursive structures."""
     lines[at] = node.start_mark.line + 1 + offset
     if id(node) in seen:
         raise _Unusual
