@@ -47,8 +47,9 @@ def make_site(tmp_path: Path):  # type: ignore[no-untyped-def]
             target.mkdir()
             import shutil
 
-            for item in ("content", "layouts", "assets"):
-                shutil.copytree(REPO_ROOT / item, target / item)
+            for item in ("content", "layouts", "assets", "static"):
+                if (REPO_ROOT / item).is_dir():
+                    shutil.copytree(REPO_ROOT / item, target / item)
             shutil.copy(REPO_ROOT / "site.yaml", target / "site.yaml")
             return target
         return copy_site(REPO_ROOT / "tests" / "sites" / name, tmp_path / name)

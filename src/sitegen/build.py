@@ -218,7 +218,8 @@ def _write(root: Path, loaded: LoadedSite, stage: output.Stage,
     """Render into the stage, index it and publish it. Also returns how the site set
     aside (the one replaced) differs from the published one."""
     site = loaded.site
-    done = render.render_site(site, root / "layouts", assets, reuse, stage)
+    done = render.render_site(site, root / "layouts", assets, reuse, stage,
+                              render.static_files(root / "static"))
     if done.problems:
         raise SitegenError(done.problems)
     gone = published.paths - set(done.paths)

@@ -81,7 +81,7 @@ class _NoAliases(render.Renderer):
 def _render_without_aliases(root: Path, site: Site) -> tuple[dict[str, bytes], list[Problem]]:
     sink = render.Collect()
     renderer = _NoAliases(site, root / "layouts", render.hash_assets(root / "assets"),
-                          sink=sink)
+                          sink=sink, static=render.static_files(root / "static"))
     renderer.render_all()
     return sink.files, sorted(set(renderer.problems))
 

@@ -478,13 +478,13 @@ def structure(site_wide: str, posts: Iterable[Post], cards: dict[str, str]) -> s
 
 def input_digest(root: Path, salt: str, flags: tuple[Any, ...]) -> tuple[str, dict[str, str]]:
     """Digest of what a build reads, as the file system describes it: the path and
-    _stat_key of every file in content/, layouts/ and assets/ and of site.yaml, sitegen
+    _stat_key of every file in content/, layouts/, assets/ and static/ and of site.yaml, sitegen
     itself (the salt) and the build's flags. Also each file's _stat_key by its path
     relative to `root`, so the parse cache need not stat the files again."""
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{salt}\0{flags!r}\0".encode())
     stats: dict[str, str] = {}
-    for folder in ("content", "layouts", "assets"):
+    for folder in ("content", "layouts", "assets", "static"):
         top = root / folder
         skip = len(str(top))
         for dirpath, dirnames, filenames in os.walk(top):

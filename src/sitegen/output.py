@@ -29,7 +29,7 @@ MARKER = ".sitegen-output"
 MARKER_TEXT = "Byggd av sitegen. Mappen ersätts vid varje bygge.\n"
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
-SOURCE_FOLDERS = ("content", "layouts", "assets")
+SOURCE_FOLDERS = ("content", "layouts", "assets", "static")
 """Folders of a site root that hold its sources: never an output folder."""
 
 
@@ -177,6 +177,24 @@ class Stage:
             target.unlink(missing_ok=True)  # a link to the published file: never write through
         self._parent(target)
         target.write_bytes(data)
+        return True
+
+    def copy(self, path: str, source: Path) -> bool:
+        """Copy a file of the site's static/ folder (with its mtime); True if it differs
+        from the published copy. Judged as rsync judges by default: same size and mtime
+        is the same file, so unchanged images are not read on every build."""
+        try:
+            ours, theirs = source.stat(), (self.live / path).stat()
+            same = ours.st_size == theirs.st_size and ours.st_mtime_ns == theirs.st_mtime_ns
+        except OSError:
+            same = False
+        if same and self.keep(path):
+            return False
+        target = self.folder / path
+        if self.synced:
+            target.unlink(missing_ok=True)  # a link to the published file: never write through
+        self._parent(target)
+        shutil.copy2(source, target)
         return True
 
     def keep(self, path: str) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import posixpath
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -68,6 +69,24 @@ def hash_assets(folder: Path) -> dict[str, Asset]:
         hashed = f"{stem}.{digest}.{ext}" if dot else f"{name}.{digest}"
         assets[name] = Asset(name, f"/assets/{hashed}", data)
     return assets
+
+
+def static_files(folder: Path) -> dict[str, Path]:
+    """The files of the site's static/ folder by the output path they are copied to
+    (static/bilder/karta.png → bilder/karta.png). Hidden files and folders (.DS_Store,
+    .git) are left out, except .well-known/."""
+    found: dict[str, Path] = {}
+    if not folder.is_dir():
+        return found
+    for dirpath, dirnames, filenames in os.walk(folder):
+        top = dirpath == str(folder)
+        dirnames[:] = sorted(d for d in dirnames
+                             if not d.startswith(".") or (top and d == ".well-known"))
+        for name in sorted(filenames):
+            if not name.startswith("."):
+                source = Path(dirpath, name)
+                found[source.relative_to(folder).as_posix()] = source
+    return found
 
 
 class MissingAsset(jinja2.TemplateRuntimeError):
@@ -171,6 +190,11 @@ class Sink(Protocol):
         """Keep the published site's file; False if there is none to keep."""
         ...
 
+    def copy(self, path: str, source: Path) -> bool:
+        """Store a copy of the file at `source`; True if it differs from the published
+        site's."""
+        ...
+
 
 class Collect:
     """A Sink that keeps every file in memory (for `sitegen check` and tests)."""
@@ -181,6 +205,9 @@ class Collect:
     def put(self, path: str, data: bytes) -> bool:
         self.files[path] = data
         return True
+
+    def copy(self, path: str, source: Path) -> bool:
+        return self.put(path, source.read_bytes())
 
     def keep(self, path: str) -> bool:
         return False
@@ -239,9 +266,12 @@ class Renderer:
     """Holds the Jinja environment and the site; one method per kind of page."""
 
     def __init__(self, site: Site, layouts: Path, assets: dict[str, Asset],
-                 reuse: Reuse | None = None, sink: Sink | None = None) -> None:
+                 reuse: Reuse | None = None, sink: Sink | None = None,
+                 static: dict[str, Path] | None = None) -> None:
         self.site = site
         self.assets = assets
+        self.static = static or {}
+        """Output path → file of the site's static/ folder, copied as it is."""
         self.reuse = reuse
         self.sink: Sink = sink if sink is not None else Collect()
         self.paths: dict[str, None] = {}
@@ -359,12 +389,28 @@ class Renderer:
 
     def put(self, path: str, data: bytes) -> None:
         """A file that is not rendered from a template (assets, robots.txt)."""
+        if self._claim(path, "output/") and self.sink.put(path, data):
+            self.changed.add(path)
+
+    def copy_static(self) -> None:
+        """The files of static/, copied as they are, unless sitegen makes that file."""
+        for path, source in self.static.items():
+            shown = f"static/{path}"
+            if path in self.paths:
+                self.problems.append(Problem(
+                    shown, 0, f"filen skulle ersätta {url_of(path)}, som sitegen gör; "
+                              "byt namn på filen eller flytta den"))
+            elif self._claim(path, shown) and self.sink.copy(path, source):
+                self.changed.add(path)
+
+    def _claim(self, path: str, shown: str) -> bool:
+        """Claim `path` for a file of the site; False (a problem at `shown`) if no file
+        may be written there."""
         self.paths[path] = None
         why = check_relative(path)
         if why:
-            self.problems.append(Problem("output/", 0, why))
-        elif self.sink.put(path, data):
-            self.changed.add(path)
+            self.problems.append(Problem(shown, 0, why))
+        return why is None
 
     def _render_job(self, job: Job) -> JobResult:
         path, url, template, given = job
@@ -435,6 +481,7 @@ class Renderer:
         self.sitemap()
         self.put("robots.txt", (f"User-agent: *\nAllow: /\n\n"
                                 f"Sitemap: {self.site.config.base_url}/sitemap.xml\n").encode())
+        self.copy_static()
         self._run_jobs()
 
     # -------------------------------------------------------------- pages
@@ -776,8 +823,9 @@ class Rendered:
 
 
 def render_site(site: Site, layouts: Path, assets: dict[str, Asset],
-                reuse: Reuse | None = None, sink: Sink | None = None) -> Rendered:
-    renderer = Renderer(site, layouts, assets, reuse, sink)
+                reuse: Reuse | None = None, sink: Sink | None = None,
+                static: dict[str, Path] | None = None) -> Rendered:
+    renderer = Renderer(site, layouts, assets, reuse, sink, static)
     renderer.render_all()
     # Several pages fail the same way when one template is broken: report it once.
     problems = sorted(set(renderer.problems))

@@ -29,7 +29,7 @@ from sitegen.build import BuildResult, build
 from sitegen.errors import Problem, SitegenError
 
 PREVIEW_DIR = Path(".sitegen-cache") / "preview"
-WATCHED = ("content", "layouts", "assets", "site.yaml")
+WATCHED = ("content", "layouts", "assets", "static", "site.yaml")
 EVENTS_PATH = "/__sitegen/events"
 SCRIPT_PATH = "/__sitegen/reload.js"
 SCRIPT_TAG = f'<script src="{SCRIPT_PATH}" defer></script>'.encode()
