@@ -64,13 +64,17 @@ def test_a_static_file_in_place_of_one_sitegen_makes_is_an_error(
         site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     build(site, with_search=False)
     before = snapshot(site / "output")
-    write(site / "static/kommun/index.html", b"<p>egen</p>")
-    write(site / "static/robots.txt", b"User-agent: *\n")
+    clashes = {"kommun/index.html": "/kommun/", "robots.txt": "/robots.txt",
+               "tema": "/tema/",  # a file where sitegen makes a folder
+               "atom.xml/bild.png": "/atom.xml",  # a folder where sitegen makes a file
+               "pagefind/pagefind.js": "/pagefind/"}  # the search index's folder
+    for path in clashes:
+        write(site / "static" / path, b"egen fil")
     capsys.readouterr()
     assert main(["--root", str(site), "build", "--no-search"]) == 1
     err = capsys.readouterr().err
-    assert "static/kommun/index.html: filen skulle ersätta /kommun/, som sitegen gör" in err
-    assert "static/robots.txt: filen skulle ersätta /robots.txt, som sitegen gör" in err
+    for path, url in clashes.items():
+        assert f"static/{path}: filen krockar med {url}, som sitegen gör" in err
     assert "Traceback" not in err
     assert snapshot(site / "output") == before
 

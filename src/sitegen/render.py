@@ -33,7 +33,7 @@ from sitegen.model import (
     reading_bodies,
     swedish_date,
 )
-from sitegen.output import check_relative
+from sitegen.output import INDEX, check_relative
 from sitegen.site import InputEntry, PlanEntry, Site, chronological, served_by, url_of
 from sitegen.slugs import swedish_key
 
@@ -393,13 +393,16 @@ class Renderer:
             self.changed.add(path)
 
     def copy_static(self) -> None:
-        """The files of static/, copied as they are, unless sitegen makes that file."""
+        """The files of static/, copied as they are, unless sitegen makes that file, a
+        folder there, or a file where static/ has a folder."""
+        folders = {parent for path in self.paths for parent in _parents(path)}
         for path, source in self.static.items():
             shown = f"static/{path}"
-            if path in self.paths:
+            clash = _clash(path, self.paths, folders)
+            if clash is not None:
                 self.problems.append(Problem(
-                    shown, 0, f"filen skulle ersätta {url_of(path)}, som sitegen gör; "
-                              "byt namn på filen eller flytta den"))
+                    shown, 0, f"filen krockar med {clash}, som sitegen gör; byt namn på "
+                              "filen eller flytta den"))
             elif self._claim(path, shown) and self.sink.copy(path, source):
                 self.changed.add(path)
 
@@ -684,6 +687,25 @@ class Renderer:
         )
         lastmod = {p.url: p.date for p in self.site.posts if p.date}
         self.emit("/sitemap.xml", "sitemap.xml", urls=urls, lastmod=lastmod)
+
+
+def _clash(path: str, files: dict[str, None], folders: set[str]) -> str | None:
+    """The URL of what sitegen makes at `path` or along it: the same file, a folder
+    where the path is a file, a file where it has a folder, or the search index's
+    folder (written after everything else)."""
+    if path in files:
+        return url_of(path)
+    if path in folders:
+        return f"/{path}/"
+    if path.startswith(INDEX):
+        return f"/{INDEX}"
+    return next((url_of(parent) for parent in _parents(path) if parent in files), None)
+
+
+def _parents(path: str) -> list[str]:
+    """The folders a file path lies in: "a/b/c.html" → ["a", "a/b"]."""
+    parts = path.split("/")[:-1]
+    return ["/".join(parts[:end]) for end in range(1, len(parts) + 1)]
 
 
 def sorted_newest(posts: Iterable[Post]) -> list[Post]:
