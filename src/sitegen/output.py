@@ -172,11 +172,7 @@ class Stage:
             same = False
         if same and self.keep(path):
             return False
-        target = self.folder / path
-        if self.synced:
-            target.unlink(missing_ok=True)  # a link to the published file: never write through
-        self._parent(target)
-        target.write_bytes(data)
+        self._fresh(path).write_bytes(data)
         return True
 
     def copy(self, path: str, source: Path) -> bool:
@@ -190,12 +186,17 @@ class Stage:
             same = False
         if same and self.keep(path):
             return False
+        shutil.copy2(source, self._fresh(path))
+        return True
+
+    def _fresh(self, path: str) -> Path:
+        """Where a new file for `path` is written: its folder made, and never through a
+        link to the published file."""
         target = self.folder / path
         if self.synced:
-            target.unlink(missing_ok=True)  # a link to the published file: never write through
+            target.unlink(missing_ok=True)
         self._parent(target)
-        shutil.copy2(source, target)
-        return True
+        return target
 
     def keep(self, path: str) -> bool:
         """Keep the published site's file at `path`; False if it has none."""
