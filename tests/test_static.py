@@ -60,6 +60,18 @@ def test_static_files_are_copied_and_an_image_in_a_post_passes_check(
     assert 'pekar på /bilder/kartan.png, som inte finns på webbplatsen' in capsys.readouterr().out
 
 
+def test_an_image_without_a_text_alternative_is_a_warning(
+        site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    post = site / POST
+    text = post.read_text("utf-8").replace("![Karta över Habo]", "![ ]")
+    post.write_text(text, "utf-8")
+    line = text.splitlines().index("![ ](/bilder/karta.png)") + 1
+    assert main(["--root", str(site), "check"]) == 0  # a warning: fails only --strict
+    out = capsys.readouterr().out
+    assert f"{POST}:{line}: varning: bilden saknar alternativtext" in out
+    assert main(["--root", str(site), "check", "--strict"]) == 1
+
+
 def test_a_static_file_in_place_of_one_sitegen_makes_is_an_error(
         site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     build(site, with_search=False)

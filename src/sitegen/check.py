@@ -94,6 +94,8 @@ class _Ref:
     href: str
     line: int
     image: bool
+    alt: str = ""
+    """An image's text alternative (the text in its brackets)."""
 
 
 def _refs(root: Path, path: str) -> list[_Ref]:
@@ -121,7 +123,7 @@ def _inline_refs(children: list[Token], line: int) -> list[_Ref]:
         if child.type == "link_open":
             found.append(_Ref(str(child.attrGet("href") or ""), line, False))
         elif child.type == "image":
-            found.append(_Ref(str(child.attrGet("src") or ""), line, True))
+            found.append(_Ref(str(child.attrGet("src") or ""), line, True, child.content))
         elif child.type in ("softbreak", "hardbreak"):
             line += 1
     return found
@@ -161,6 +163,11 @@ class _LinkChecker:
                 message = self.check(path, ref, is_draft)
                 if message:
                     problems.append(Problem(path, ref.line, message))
+                if ref.image and not ref.alt.strip():
+                    problems.append(Problem(
+                        path, ref.line, "bilden saknar alternativtext: skriv inom hakparenteserna "
+                        "vad den visar, t.ex. ![Karta över Habo](/bilder/karta.png)",
+                        Severity.WARNING))
         return problems
 
     def check(self, path: str, ref: _Ref, from_draft: bool) -> str | None:
