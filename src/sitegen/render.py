@@ -395,6 +395,8 @@ class Renderer:
     def copy_static(self) -> None:
         """The files of static/, copied as they are, unless sitegen makes that file, a
         folder there, or a file where static/ has a folder."""
+        if not self.static:
+            return  # the folders of 14,000 pages are not gathered for nothing
         folders = {parent for path in self.paths for parent in _parents(path)}
         for path, source in self.static.items():
             shown = f"static/{path}"
