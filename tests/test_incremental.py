@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from sitegen import content
 from sitegen.build import BuildResult, build
+from sitegen.errors import SitegenError
 from sitegen.incremental import PageCache
 
 
@@ -236,3 +238,22 @@ def test_a_body_shown_in_a_card_reaches_every_list_that_shows_the_card(
     assert all("Ett tillägg i slutet" in p.read_text("utf-8") for p in lists)
     assert result.rendered < result.files / 2
     assert snapshot(out) == cold(site, tmp_path, "cold")
+
+
+def test_a_build_with_errors_saves_what_it_parsed(make_site,  # type: ignore[no-untyped-def]
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # Once the errors are fixed, the next build parses only the files that changed.
+    root: Path = make_site("invalid-names")
+    with pytest.raises(SitegenError):
+        build(root, with_search=False)
+    parsed: list[str] = []
+    parse_post = content.parse_post
+
+    def counted(source, ctx, problems):  # type: ignore[no-untyped-def]
+        parsed.append(source.path)
+        return parse_post(source, ctx, problems)
+
+    monkeypatch.setattr(content, "parse_post", counted)
+    with pytest.raises(SitegenError):
+        build(root, with_search=False)
+    assert parsed == []

@@ -5,7 +5,9 @@ small fixture sites take the parallel path."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -14,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import incremental, render
+from sitegen import content, incremental, render
 from sitegen.build import build
 from sitegen.errors import SitegenError
 
@@ -67,6 +69,49 @@ def test_parallel_parse_reports_the_same_problems(make_site, parallel: None) -> 
         build(root, with_search=False, incremental_build=False)
     assert in_parallel.value.problems == in_one.value.problems
     assert len(in_parallel.value.problems) == 7
+
+
+def test_parse_workers_hand_back_through_the_pipe_when_no_file_can_be_made(  # type: ignore[no-untyped-def]
+        make_site, tmp_path: Path, parallel: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused() -> None:
+        raise OSError(28, "No space left on device")
+
+    here, in_parent = os.getpid(), []
+    parse_post = content.parse_post
+
+    def parse(source, ctx, problems):  # type: ignore[no-untyped-def]
+        if os.getpid() == here:
+            in_parent.append(source.path)  # what the workers' shares lacked
+        return parse_post(source, ctx, problems)
+
+    monkeypatch.setattr(content, "parse_post", parse)
+    root: Path = make_site("basic")
+    build(root, tmp_path / "files", with_search=False)
+    shutil.rmtree(root / incremental.CACHE_DIR)
+    monkeypatch.setattr(incremental.tempfile, "TemporaryFile", refused)
+    build(root, tmp_path / "pipe", with_search=False)
+    assert in_parent == []
+    build(root, tmp_path / "sequential", with_search=False, incremental_build=False)
+    assert tree(tmp_path / "pipe") == tree(tmp_path / "sequential") == tree(tmp_path / "files")
+
+
+def test_the_parse_cache_is_saved_while_the_workers_render(  # type: ignore[no-untyped-def]
+        make_site, parallel: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    rendering: list[bool] = []
+    save = incremental.ParseCache.save
+
+    def watched(cache: incremental.ParseCache) -> None:
+        rendering.append(render._SHARED is not None)  # set while render workers run
+        save(cache)
+
+    monkeypatch.setattr(incremental.ParseCache, "save", watched)
+    root: Path = make_site("basic")
+    build(root, with_search=False)
+    assert rendering[0] is True
+    with sqlite3.connect(root / incremental.CACHE_DIR / "parsed.sqlite") as db:
+        stored = {path for path, in db.execute("SELECT path FROM files WHERE body IS NOT NULL")}
+    assert stored == {p.relative_to(root).as_posix()
+                      for p in (root / "content/posts").glob("*.md")}
 
 
 def _alive(pid: int) -> bool:

@@ -77,8 +77,6 @@ def load(root: Path, *, drafts: bool = False,
         root, ctx, problems, parse_post, "posts", before_parse=prefill, stored=stored)
     pages: list[tuple[Page, content.Loaded]] = content.load_all(
         root, ctx, problems, parse_page, "pages", stored=stored)
-    if cache is not None:
-        cache.save()
     # The site-wide checks (URLs, follow-ups) run even when some files had errors, so
     # one run reports everything; posts that failed are left out of them.
     valid = {p.slug for p, _ in posts}
@@ -154,7 +152,12 @@ def _build(root: Path, out: Path | None, *, drafts: bool, force: bool, with_sear
             clock.lap("load")
             return BuildResult(None, *last.summary, clock.timings)
         cache = incremental.ParseCache.open(root, salt, stats)
-    loaded = load(root, drafts=drafts, cache=cache)
+    try:
+        loaded = load(root, drafts=drafts, cache=cache)
+    except SitegenError:
+        if cache is not None:
+            cache.save()  # once the errors are fixed, only what changed is parsed again
+        raise
     clock.lap("load")
 
     assets = render.hash_assets(root / "assets")
@@ -171,15 +174,19 @@ def _build(root: Path, out: Path | None, *, drafts: bool, force: bool, with_sear
     if isinstance(stage, list):
         raise SitegenError(stage)
     clock.lap("prepare")
+    # The parse cache is saved while forked workers render.
+    save = cache.save if cache is not None else _nothing
     try:
         result, done, previous = _write(root, loaded, stage, assets, reuse, published,
-                                        with_search, clock)
+                                        with_search, clock, save)
     except OSError as exc:
         output.discard(stage.folder)
         raise SitegenError([output.write_problem(exc, target)]) from exc
     except BaseException:
         output.discard(stage.folder)
         raise
+    finally:
+        save()  # saved already, unless rendering stopped before it
     if reuse is not None and structure is not None and cache is not None:
         published.fingerprints, published.paths = done.fingerprints, set(done.paths)
         # A page not rendered anew shows the bodies it showed when it was.
@@ -214,12 +221,14 @@ def _showing_changed(site: Site, cache: incremental.ParseCache,
 def _write(root: Path, loaded: LoadedSite, stage: output.Stage,
            assets: dict[str, render.Asset], reuse: render.Reuse | None,
            published: incremental.PageCache, with_search: bool, clock: _Clock,
-           ) -> tuple[BuildResult, render.Rendered, output.Previous | None]:
-    """Render into the stage, index it and publish it. Also returns how the site set
-    aside (the one replaced) differs from the published one."""
+           meanwhile: Callable[[], None]) -> tuple[BuildResult, render.Rendered,
+                                                   output.Previous | None]:
+    """Render into the stage (doing `meanwhile` as it renders), index it and publish
+    it. Also returns how the site set aside (the one replaced) differs from the
+    published one."""
     site = loaded.site
     done = render.render_site(site, root / "layouts", assets, reuse, stage,
-                              render.static_files(root / "static"))
+                              render.static_files(root / "static"), meanwhile)
     if done.problems:
         raise SitegenError(done.problems)
     gone = published.paths - set(done.paths)
@@ -259,6 +268,10 @@ def _write(root: Path, loaded: LoadedSite, stage: output.Stage,
     # known: the path list of what it published (the page cache) is valid.
     kept = output.swap_in(stage.folder, live, keep=reuse is not None and bool(published.paths))
     return result, done, _previous(live, frozenset(changed)) if kept else None
+
+
+def _nothing() -> None:
+    pass
 
 
 def _previous(live: Path, changed: frozenset[str]) -> output.Previous:

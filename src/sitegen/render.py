@@ -248,15 +248,18 @@ def _render_share(index: int) -> list[JobResult]:
     return [renderer._render_job(job) for job in jobs[index::workers]]
 
 
-def _in_parallel(renderer: Renderer, jobs: list[Job], workers: int) -> list[JobResult]:
+def _in_parallel(renderer: Renderer, jobs: list[Job], workers: int,
+                 meanwhile: Callable[[], None]) -> list[JobResult]:
     """Render on `workers` forked processes; each inherits the site model and the
     compiled templates, writes its pages to the sink itself and sends back only what
-    happened to each."""
+    happened to each. This process does `meanwhile` as they render."""
     global _SHARED
     _SHARED = (renderer, jobs, workers)
     try:
         with fork_pool(workers) as pool:
-            shares = pool.map(_render_share, range(workers), chunksize=1)
+            pending = pool.map_async(_render_share, range(workers), chunksize=1)
+            meanwhile()
+            shares = pending.get()
     finally:
         _SHARED = None
     return [result for share in shares for result in share]
@@ -267,8 +270,12 @@ class Renderer:
 
     def __init__(self, site: Site, layouts: Path, assets: dict[str, Asset],
                  reuse: Reuse | None = None, sink: Sink | None = None,
-                 static: dict[str, Path] | None = None) -> None:
+                 static: dict[str, Path] | None = None,
+                 meanwhile: Callable[[], None] = lambda: None) -> None:
         self.site = site
+        self.meanwhile = meanwhile
+        """Work of this process's to do while forked workers render (after rendering
+        when there are none)."""
         self.assets = assets
         self.static = static or {}
         """Output path → file of the site's static/ folder, copied as it is."""
@@ -449,9 +456,10 @@ class Renderer:
         only = self.reuse.only if self.reuse is not None else None
         workers = parallel_workers(len(jobs) if only is None else len(only), PARALLEL_FROM)
         if workers > 1:
-            results = _in_parallel(self, jobs, workers)
+            results = _in_parallel(self, jobs, workers, self.meanwhile)
         else:
             results = [self._render_job(job) for job in jobs]
+            self.meanwhile()
         for result in results:
             if result.fingerprint is not None:
                 self.fingerprints[result.path] = result.fingerprint
@@ -848,8 +856,9 @@ class Rendered:
 
 def render_site(site: Site, layouts: Path, assets: dict[str, Asset],
                 reuse: Reuse | None = None, sink: Sink | None = None,
-                static: dict[str, Path] | None = None) -> Rendered:
-    renderer = Renderer(site, layouts, assets, reuse, sink, static)
+                static: dict[str, Path] | None = None,
+                meanwhile: Callable[[], None] = lambda: None) -> Rendered:
+    renderer = Renderer(site, layouts, assets, reuse, sink, static, meanwhile)
     renderer.render_all()
     # Several pages fail the same way when one template is broken: report it once.
     problems = sorted(set(renderer.problems))
