@@ -13,9 +13,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
 
+import markupsafe
 import pytest
+from markupsafe import Markup
 
-from sitegen.build import build
+from sitegen.build import build, load
+from sitegen.render import Renderer, escape
 from sitegen.site import alias_problem
 
 REPO = Path(__file__).resolve().parent.parent
@@ -223,3 +226,27 @@ def test_the_checker_catches_what_it_looks_for() -> None:
            '<iframe src="/x"></iframe><a href="data:text/html,x">y</a>')
     assert len(check_html("t", bad)) == 6
     assert check_html("t", '<script type="module" src="/assets/search.1234.js"></script>') == []
+
+
+class _Shown:
+    def __html__(self) -> str:
+        return "<b>safe</b>"
+
+
+class _Text(str):
+    pass
+
+
+@pytest.mark.parametrize("value", [
+    *VECTORS, "", "Åre & Älvdalen", 'a "b" \'c\' <d> &amp;', Markup("<em>ok</em>"),
+    _Text("<i>sub</i>"), _Shown(), 7, 2.5, None, True])
+def test_templates_escape_exactly_as_markupsafe_does(value: object) -> None:
+    # render.escape is markupsafe's escape made faster for plain text; it must not differ.
+    ours, theirs = escape(value), markupsafe.escape(value)
+    assert (type(ours), ours) == (type(theirs), theirs)
+
+
+def test_the_layouts_escape_through_the_fast_escape() -> None:
+    env = Renderer(load(BASE).site, REPO / "layouts", {}).env
+    for name in ("post.html", "base.html", "macros.html", "atom.xml"):
+        assert env.get_template(name).root_render_func.__globals__["escape"] is escape
