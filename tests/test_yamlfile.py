@@ -5,12 +5,13 @@ PyYAML's safe loader gives, and the lines of every key and item; other documents
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 import yaml
 
 from sitegen.errors import Problem
-from sitegen.yamlfile import Located, load_yaml
+from sitegen.yamlfile import Located, load_yaml, read_text
 
 EVERYDAY = """\
 title: "Besök i Ale"
@@ -65,3 +66,14 @@ def test_impossible_date_stays_text() -> None:
     located = load_yaml("date: 2016-02-30\n", "post.md")
     assert isinstance(located, Located)
     assert located.value == {"date": "2016-02-30"}
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="Linux /proc")
+def test_a_file_that_reports_no_size_is_read_whole_and_only_up_to_the_limit() -> None:
+    # /proc files report size 0; /dev/zero never ends.
+    status = Path("/proc/self/status")
+    text = read_text(status, "status")
+    assert isinstance(text, str)
+    assert text.startswith("Name:") and "\nVmPeak:" in text and text.endswith("\n")
+    endless = read_text(Path("/dev/zero"), "zero", limit=1000)
+    assert isinstance(endless, Problem) and "för stor" in endless.message

@@ -10,6 +10,7 @@ Problems instead of exceptions.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +31,13 @@ def read_text(path: Path, shown: str, *, limit: int = MAX_FILE_BYTES) -> str | P
     """The text of a UTF-8 file with `\\n` line endings, or why it cannot be read."""
     try:
         with path.open("rb") as handle:
-            raw = handle.read(limit + 1)
+            # Read as much as the file holds: read(limit + 1) made a 1 MB buffer for
+            # every file (44 against 13 µs a post). A file that grew since, or reports
+            # no size (a pipe), is read on, up to the limit.
+            size = os.fstat(handle.fileno()).st_size
+            raw = handle.read(min(size, limit) + 1)
+            if len(raw) > size:
+                raw += handle.read(limit + 1 - len(raw))
     except OSError as exc:
         return Problem(shown, 0, f"kan inte läsas: {exc.strerror or exc}")
     if len(raw) > limit:
