@@ -114,3 +114,25 @@ def test_an_alias_collision_is_reported_at_the_aliases_line(  # type: ignore[no-
     [problem] = [p for p in caught.value.problems if p.is_error]
     assert (problem.path, problem.line) == ("content/posts/en-dialog.md", 4)
     assert "/om/" in problem.message and "content/pages/om.md" in problem.message
+
+
+def test_an_old_query_address_lands_on_the_page_at_its_path_which_redirects(
+        make_site) -> None:  # type: ignore[no-untyped-def]
+    # A static host serves /arkiv/?cat=3 with /arkiv/ and /x/?p=1 with 404.html: those pages
+    # load the script, pages no old address lands on do not. Added to a post later, the
+    # alias reaches the page in an incremental build too.
+    root = make_site("basic")
+    build(root, with_search=False)
+    out = root / "output"
+    script = 'src="/assets/redirect.'
+    assert script not in (out / "arkiv" / "index.html").read_text("utf-8")
+    post = root / "content" / "posts" / "en-dialog.md"
+    post.write_text(post.read_text("utf-8").replace(
+        "\ntitle:", "\naliases: [/arkiv/?cat=3, /gammalt/?p=1]\ntitle:", 1), "utf-8")
+    build(root, with_search=False)
+    assert script in (out / "arkiv" / "index.html").read_text("utf-8")
+    assert script in (out / "404.html").read_text("utf-8")
+    assert script not in (out / "index.html").read_text("utf-8")
+    assert script not in (out / "kommun" / "index.html").read_text("utf-8")
+    known = json.loads((out / "assets" / "redirects.json").read_text())
+    assert known["/arkiv/?cat=3"] == known["/gammalt/?p=1"] == "/dialoger/en-dialog/"

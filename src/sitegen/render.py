@@ -461,6 +461,8 @@ class Renderer:
                 and previous is not None and self.sink.keep(path)):
             return JobResult(path, previous, False, False, False)
         context = given() if callable(given) else given
+        if url in self.landings:
+            context = {**context, "old_addresses": True}
         fingerprint = reuse.fingerprinter.page(template, url, context) if reuse else None
         if fingerprint is not None and fingerprint == previous and self.sink.keep(path):
             return JobResult(path, fingerprint, False, False, False)
@@ -516,8 +518,7 @@ class Renderer:
         self.feeds()
         self.emit("/404.html", "404.html", title="Sidan finns inte", crumbs=[],
                   description="Sidan finns inte. Hitta vidare via startsidan, arkivet, "
-                              "kommunerna, temana eller sökningen.",
-                  old_addresses=self.old_addresses)
+                              "kommunerna, temana eller sökningen.")
         self.aliases()
         self.redirect_targets()
         self.sitemap()
@@ -533,8 +534,7 @@ class Renderer:
         visits = [p for p in site.posts if p.is_visit][: site.config.home_count]
         self.emit("/", "home.html", title=site.config.title, crumbs=[], latest=visits,
                   municipality_count=len(site.by_municipality),
-                  visit_count=sum(p.is_visit for p in site.posts),
-                  old_addresses=self.old_addresses)
+                  visit_count=sum(p.is_visit for p in site.posts))
 
     def posts(self) -> None:
         posts = self.site.posts
@@ -711,11 +711,14 @@ class Renderer:
                     f"till {redirect.new}, som inte finns på webbplatsen"
                     + did_you_mean(redirect.new, urls)))
 
-    @property
-    def old_addresses(self) -> bool:
-        """Whether an old address has a query (/?p=12): a static host serves the start
-        page or 404.html for it, so those load assets/redirect.js."""
-        return any("?" in old for old, _, _ in self.moved)
+    @cached_property
+    def landings(self) -> frozenset[str]:
+        """URLs of the pages that load assets/redirect.js (their context gets
+        `old_addresses`): a static host serves an old address with a query at its path,
+        /?p=12 at the start page and /arkiv/?cat=3 at /arkiv/, or 404.html where the site
+        has no page."""
+        paths = {old.partition("?")[0] or "/" for old, _, _ in self.moved if "?" in old}
+        return frozenset(paths | {"/404.html"}) if paths else frozenset()
 
     def sitemap(self) -> None:
         aliases = {old for old, _, _ in self.moved}
