@@ -257,3 +257,17 @@ def test_a_build_with_errors_saves_what_it_parsed(make_site,  # type: ignore[no-
     with pytest.raises(SitegenError):
         build(root, with_search=False)
     assert parsed == []
+
+
+def test_a_cache_folder_that_cannot_be_made_is_a_warning_and_the_build_goes_on(
+        make_site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    root: Path = make_site("basic")
+    (root / ".sitegen-cache").write_text("en fil, inte cachen", "utf-8")
+    result = build(root, with_search=False)
+    assert [p.message for p in result.warnings if p.path == ".sitegen-cache"] == [
+        "en fil med det namnet ligger i vägen för mappen; bygget görs utan cache, så nästa "
+        "bygge blir inte snabbare"]
+    assert (root / ".sitegen-cache").read_text("utf-8") == "en fil, inte cachen"
+    assert snapshot(root / "output") == cold(root, tmp_path, "cold")
+    again = build(root, with_search=False)  # no cache, so built again, the same
+    assert again.site is not None and snapshot(root / "output") == cold(root, tmp_path, "c2")

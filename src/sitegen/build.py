@@ -144,7 +144,8 @@ def _build(root: Path, out: Path | None, *, drafts: bool, force: bool, with_sear
         raise SitegenError(refused)
     output.recover(target)
     cache = last = None
-    if incremental_build:
+    unusable = incremental.cache_problem(root) if incremental_build else None
+    if incremental_build and unusable is None:
         salt = _salt(root)
         last = incremental.LastBuild.open(root, target)
         inputs, stats = incremental.input_digest(root, salt, (drafts, with_search))
@@ -158,6 +159,8 @@ def _build(root: Path, out: Path | None, *, drafts: bool, force: bool, with_sear
         if cache is not None:
             cache.save()  # once the errors are fixed, only what changed is parsed again
         raise
+    if unusable is not None:
+        loaded.warnings.append(unusable)
     clock.lap("load")
 
     assets = render.hash_assets(root / "assets")

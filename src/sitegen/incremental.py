@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import IO, Any, TypeVar, cast
 
 import sitegen
-from sitegen.errors import Problem, SitegenError
+from sitegen.errors import Problem, Severity, SitegenError
 from sitegen.model import Page, Post, Theme
 from sitegen.output import MARKER, Previous, identity
 from sitegen.registry import County, Municipality
@@ -80,11 +80,35 @@ def _load_pickle(path: Path) -> Any:
 
 
 def _save_pickle(path: Path, value: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write `value` to `path` whole or not at all (a full disk leaves the old file,
+    which the marker or the inputs it records then show to be out of date)."""
     temporary = path.with_name(path.name + ".tmp")
-    with temporary.open("wb") as f:
-        pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-    temporary.replace(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with temporary.open("wb") as f:
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+
+
+def cache_problem(root: Path) -> Problem | None:
+    """Why the cache folder cannot be used, as a warning: the build then goes without
+    its caches (a build is the same with them or without them, only slower)."""
+    folder = root / CACHE_DIR
+    try:
+        folder.mkdir(exist_ok=True)
+        usable = os.access(folder, os.W_OK | os.X_OK)
+        why = "" if usable else "mappen är skrivskyddad"
+    except FileExistsError:
+        why = "en fil med det namnet ligger i vägen för mappen"
+    except OSError as exc:
+        why = f"mappen kan inte skapas: {exc.strerror or exc}"
+    if not why:
+        return None
+    return Problem(CACHE_DIR, 0, f"{why}; bygget görs utan cache, så nästa bygge blir "
+                                 "inte snabbare", Severity.WARNING)
 
 
 class ParseCache:
