@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.build import build
+from sitegen.cli import main
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -180,3 +181,12 @@ def test_a_fragment_a_layout_gets_wrong_is_an_error_with_a_suggestion(
     assert main(["--root", str(root), "build", "--no-search"]) == 1
     assert ("layouts/macros.html har inget makro 'post_cards' – menade du \"post_card\"?"
             in capsys.readouterr().err)
+
+
+def test_a_broken_link_among_the_posts_is_an_error_at_its_path(
+        make_site, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    root: Path = make_site("basic")
+    (root / "content" / "posts" / "borta.md").symlink_to(root / "finns-inte.md")
+    assert main(["--root", str(root), "build", "--no-search"]) == 1
+    err = capsys.readouterr().err
+    assert "content/posts/borta.md: kan inte läsas" in err and "Traceback" not in err

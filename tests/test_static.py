@@ -114,3 +114,17 @@ def test_static_files_are_rebuilt_only_when_they_change(site: Path, tmp_path: Pa
     (site / "static/bilder/karta.png").unlink()
     build(site, with_search=False)
     assert not image.exists()
+
+
+def test_a_broken_link_in_static_is_an_error_at_its_path(site: Path,
+                                                           capsys: pytest.CaptureFixture[str],
+                                                           ) -> None:
+    build(site, with_search=False)
+    before = snapshot(site / "output")
+    (site / "static" / "bilder").mkdir(parents=True, exist_ok=True)
+    (site / "static" / "bilder" / "borta.png").symlink_to(site / "finns-inte.png")
+    assert main(["--root", str(site), "build", "--no-search"]) == 1
+    err = capsys.readouterr().err
+    assert "static/bilder/borta.png: länken leder till en fil som inte finns" in err
+    assert "Traceback" not in err
+    assert snapshot(site / "output") == before

@@ -498,13 +498,15 @@ def parse_page(source: SourceFile, ctx: ContentContext,
 
 def content_names(root: Path, folder: str) -> list[str]:
     """Names of the Markdown files of content/<folder>/, sorted so output never depends
-    on the file system's order (names, not Paths: 10,000 Paths cost a tenth of a second)."""
+    on the file system's order (names, not Paths: 10,000 Paths cost a tenth of a second).
+    A broken link is one too, so that reading it reports it."""
     base = root / "content" / folder
     if not base.is_dir():
         return []
     with os.scandir(base) as entries:
         return sorted(e.name for e in entries if e.name.endswith(".md")
-                      and not e.name.startswith(".") and e.is_file())
+                      and not e.name.startswith(".")
+                      and (e.is_file() or (e.is_symlink() and not os.path.exists(e.path))))
 
 
 def load_all(root: Path, ctx: ContentContext, problems: list[Problem],

@@ -543,7 +543,11 @@ def input_digest(root: Path, salt: str, flags: tuple[Any, ...]) -> tuple[str, di
             dirnames.sort()
             for name in sorted(filenames):
                 shown = f"{folder}{dirpath[skip:]}/{name}"
-                stats[shown] = _stat_key(os.path.join(dirpath, name))
+                try:
+                    stats[shown] = _stat_key(os.path.join(dirpath, name))
+                except OSError:  # a broken link: the stage that reads it says so
+                    h.update(f"{shown}\0?\n".encode())
+                    continue
                 h.update(f"{shown}\0{stats[shown]}\n".encode())
     with contextlib.suppress(OSError):
         h.update(f"site.yaml\0{_stat_key(root / 'site.yaml')}".encode())

@@ -441,6 +441,9 @@ class Renderer:
                 self.problems.append(Problem(
                     shown, 0, f"filen krockar med {clash}, som sitegen gör; byt namn på "
                               "filen eller flytta den"))
+            elif not source.is_file():
+                self.problems.append(Problem(shown, 0, "länken leder till en fil som inte "
+                                                       "finns"))
             elif self._claim(path, shown) and self.sink.copy(path, source):
                 self.changed.add(path)
 
