@@ -421,12 +421,11 @@ class Fingerprinter:
         self._fields: dict[type, tuple[str, ...]] = {}
 
     def page(self, template: str, url: str, context: dict[str, Any]) -> str:
-        h = hashlib.blake2b(digest_size=16)
-        h.update(f"{self.site_wide}\0{template}\0{url}\0".encode())
+        value = self.value
+        parts = [self.site_wide, template, url]
         for key in sorted(context):
-            h.update(key.encode())
-            h.update(self.value(context[key]).encode())
-        return h.hexdigest()
+            parts += (key, value(context[key]))
+        return digest("\0".join(parts).encode())
 
     def value(self, value: Any) -> str:
         kind = type(value)
