@@ -1,5 +1,7 @@
 """Markdown rendering: the policy on raw HTML and what the CSP needs."""
 
+from markdown_it import MarkdownIt
+
 from sitegen.markdown import make_parser, render_markdown
 
 
@@ -31,3 +33,21 @@ def test_repeated_headings_get_unique_anchors_and_only_h2_to_h4_get_one() -> Non
     assert rendered.anchors == {"mal", "mal-1", "mal-1-1", "kod-och-text"}
     assert "<h1>Titel</h1>" in rendered.html and "<h5>Djup</h5>" in rendered.html
     assert '<h4 id="kod-och-text"><code>kod</code> och <em>text</em></h4>' in rendered.html
+
+
+RAW_HTML = [
+    "<div>\nx\n</div>", "a\n<div>\nb\n</div>", "para <b>bold</b> <!-- c --> <?php x ?>",
+    "<!DOCTYPE html>\n\n<![CDATA[x]]>", "- <i>x</i>\n- <pre>\ny\n</pre>",
+    "> <table><tr><td>1</td></tr></table>", "text <a href='x'>l</a> &amp; <br/>\n<hr>",
+    "<script>\nalert(1)\n</script>\nefter", "1. <span>a\n   <em>b</em></span>",
+]
+
+
+def test_html_rules_left_out_change_nothing() -> None:
+    # make_parser leaves markdown-it's HTML rules out for speed: with html off they
+    # never match, so the output is what a parser with them gives, byte for byte.
+    with_rules = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    with_rules.enable(["table", "strikethrough"])
+    assert "html_block" not in make_parser().get_active_rules()["block"]
+    for text in RAW_HTML:
+        assert render_markdown(make_parser(), text) == render_markdown(with_rules, text)

@@ -178,7 +178,7 @@ def _build(root: Path, out: Path | None, *, drafts: bool, force: bool, with_sear
         raise SitegenError(stage)
     clock.lap("prepare")
     # The parse cache is saved while forked workers render.
-    save = cache.save if cache is not None else _nothing
+    save = cache.save if cache is not None else (lambda: None)
     try:
         result, done, previous = _write(root, loaded, stage, assets, reuse, published,
                                         with_search, clock, save)
@@ -271,10 +271,6 @@ def _write(root: Path, loaded: LoadedSite, stage: output.Stage,
     # known: the path list of what it published (the page cache) is valid.
     kept = output.swap_in(stage.folder, live, keep=reuse is not None and bool(published.paths))
     return result, done, _previous(live, frozenset(changed)) if kept else None
-
-
-def _nothing() -> None:
-    pass
 
 
 def _previous(live: Path, changed: frozenset[str]) -> output.Previous:
