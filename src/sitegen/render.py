@@ -266,14 +266,19 @@ PARALLEL_FROM = 1500
 """Pages below which rendering stays in one process (forking costs more than it saves)."""
 
 
-_SHARED: tuple[Any, list[Job], int] | None = None
-"""What forked workers inherit: the renderer, the jobs and the worker count."""
+_SHARED: tuple[Any, list[Job]] | None = None
+"""What forked workers inherit: the renderer and the jobs."""
+
+CHUNKS_PER_WORKER = 24
+"""Workers take the jobs in runs of about 1/24 of a worker's share, one run at a time, so
+they finish together: fixed shares ended up to 0.5 s apart at 10,000 posts, one worker
+slowed by what this process does meanwhile."""
 
 
-def _render_share(index: int) -> list[JobResult]:
+def _render_run(run: tuple[int, int]) -> list[JobResult]:
     assert _SHARED is not None
-    renderer, jobs, workers = _SHARED
-    return [renderer._render_job(job) for job in jobs[index::workers]]
+    renderer, jobs = _SHARED
+    return [renderer._render_job(job) for job in jobs[run[0]:run[1]]]
 
 
 def _in_parallel(renderer: Renderer, jobs: list[Job], workers: int,
@@ -282,10 +287,12 @@ def _in_parallel(renderer: Renderer, jobs: list[Job], workers: int,
     compiled templates, writes its pages to the sink itself and sends back only what
     happened to each. This process does `meanwhile` as they render."""
     global _SHARED
-    _SHARED = (renderer, jobs, workers)
+    _SHARED = (renderer, jobs)
+    size = -(-len(jobs) // (workers * CHUNKS_PER_WORKER))
+    runs = [(start, start + size) for start in range(0, len(jobs), size)]
     try:
         with fork_pool(workers) as pool:
-            pending = pool.map_async(_render_share, range(workers), chunksize=1)
+            pending = pool.map_async(_render_run, runs, chunksize=1)
             meanwhile()
             shares = pending.get()
     finally:
