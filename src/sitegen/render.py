@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 import jinja2
+import jinja2.compiler
 import jinja2.meta
+import jinja2.nodes
 import markupsafe
 from markupsafe import Markup
 
@@ -83,6 +85,36 @@ class _Template(jinja2.Template):
         if namespace.get("escape") is markupsafe.escape:  # else a Jinja that differs: as is
             namespace["escape"] = escape
         return super()._from_namespace(environment, namespace, globals)
+
+
+class _CodeGenerator(jinja2.compiler.CodeGenerator):
+    """Compiles `a.b` in templates to Python's own `getattr(a, "b", missing)`, and only
+    where that finds nothing to `environment.getattr(a, "b")`, which then tries `a["b"]`
+    and else gives Undefined: the same value as Jinja's code, without a call of a Python
+    function for each of ~6 million lookups at 10,000 posts. Only where `a` is a name or
+    a chain of names and attributes, which can be evaluated twice."""
+
+    _in_fallback = 0
+
+    def visit_Getattr(self, node: jinja2.nodes.Getattr, frame: Any) -> None:
+        if self._in_fallback or not _plain_chain(node.node):
+            super().visit_Getattr(node, frame)
+            return
+        self.write("(_attr if (_attr := getattr(")
+        self.visit(node.node, frame)
+        self.write(f", {node.attr!r}, missing)) is not missing else ")
+        self._in_fallback += 1  # Jinja's own code, lookups inside it included
+        try:
+            super().visit_Getattr(node, frame)
+        finally:
+            self._in_fallback -= 1
+        self.write(")")
+
+
+def _plain_chain(node: jinja2.nodes.Node) -> bool:
+    while isinstance(node, jinja2.nodes.Getattr):
+        node = node.node
+    return isinstance(node, jinja2.nodes.Name)
 
 
 def hash_assets(folder: Path) -> dict[str, Asset]:
@@ -339,6 +371,7 @@ class Renderer:
             auto_reload=False,  # templates do not change during a build: no stat per page
         )
         self.env.template_class = _Template
+        self.env.code_generator_class = _CodeGenerator
         config = site.config
         self.env.globals.update(
             site=site,

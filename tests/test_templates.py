@@ -1,0 +1,108 @@
+"""The layouts' Jinja environment compiles `a.b` to a direct attribute lookup
+(render._CodeGenerator). Every template must still give what Jinja's own code gives:
+attributes, dict keys, undefined names and attributes, properties that fail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pytest
+
+from sitegen.build import load
+from sitegen.render import Renderer
+
+REPO = Path(__file__).resolve().parent.parent
+SITE = REPO / "tests" / "sites" / "basic"
+
+
+@dataclass
+class Inner:
+    name: str = "inre"
+    mapping: dict[str, Any] | None = None
+
+
+@dataclass
+class Outer:
+    inner: Inner
+    title: str = "yttre <b>"
+
+
+class Fails:
+    """An object whose property raises AttributeError: Jinja then tries the key."""
+
+    @property
+    def broken(self) -> str:
+        raise AttributeError("inside the property")
+
+    def __getitem__(self, key: str) -> str:
+        return f"nyckeln {key}"
+
+
+def _values() -> dict[str, Any]:
+    return {
+        "obj": Outer(Inner(mapping={"key": "värde", "nested": {"deep": 3}})),
+        "d": {"key": "från nyckel", "inner": Inner("i en tabell")},
+        "fails": Fails(),
+        "items": [Outer(Inner(str(n))) for n in range(3)],
+        "make": lambda: Outer(Inner("gjord")),
+    }
+
+
+CASES = [
+    "{{ obj.title }}",
+    "{{ obj.inner.name }}",
+    "{{ obj.inner.mapping.key }}{{ obj.inner.mapping.nested.deep }}",
+    "{{ d.key }} {{ d.inner.name }}",
+    "{{ d.items is callable }}",  # the dict's method wins over a key, as in Jinja
+    "{{ fails.broken }}",
+    "{{ make().inner.name }}",
+    "{% for o in items if o.inner.name != '1' %}{{ o.inner.name }}{{ loop.last }}{% endfor %}",
+    "{% set ns = namespace(current=none) %}{% for o in items %}{% set ns.current = o.inner.name %}"
+    "{% endfor %}{{ ns.current }}",
+    "{% macro show(o) %}{{ o.inner.name }}{% endmacro %}{{ show(obj) }}{{ show(items[1]) }}",
+    "{{ obj.inner.missing is defined }} {{ d.missing is defined }} {{ nothing is defined }}",
+]
+
+FAILING = [
+    "{{ obj.missing }}",
+    "{{ obj.inner.missing }}",
+    "{{ d.missing }}",
+    "{{ nothing.at_all }}",
+    "{{ obj.inner.name.missing.deeper }}",
+    "{{ obj.inner.missing or 'ersatt' }}",
+]
+
+
+@pytest.fixture(scope="module")
+def ours() -> jinja2.Environment:
+    return Renderer(load(SITE).site, REPO / "layouts", {}).env
+
+
+def _jinjas_own(ours: jinja2.Environment) -> jinja2.Environment:
+    return jinja2.Environment(undefined=ours.undefined, autoescape=True,
+                              trim_blocks=True, lstrip_blocks=True)
+
+
+@pytest.mark.parametrize("source", CASES)
+def test_attribute_lookups_give_what_jinja_gives(ours: jinja2.Environment, source: str) -> None:
+    expected = _jinjas_own(ours).from_string(source).render(**_values())
+    assert ours.from_string(source).render(**_values()) == expected
+
+
+@pytest.mark.parametrize("source", FAILING)
+def test_an_undefined_attribute_fails_as_in_jinja(ours: jinja2.Environment, source: str) -> None:
+    with pytest.raises(jinja2.UndefinedError) as theirs:
+        _jinjas_own(ours).from_string(source).render(**_values())
+    with pytest.raises(jinja2.UndefinedError) as raised:
+        ours.from_string(source).render(**_values())
+    assert str(raised.value) == str(theirs.value)
+
+
+def test_the_layouts_look_attributes_up_directly(ours: jinja2.Environment) -> None:
+    code = ours.compile("{{ a.b.c }}{{ f().d }}", raw=True)
+    assert "getattr(" in code and "'c', missing)" in code  # the direct lookup
+    # a call is evaluated once: its attribute goes through Jinja's lookup only
+    assert code.count("'d'") == 1
