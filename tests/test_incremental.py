@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from sitegen import content
-from sitegen.build import BuildResult, build
+from sitegen.build import BuildResult, _salt, build, load
 from sitegen.errors import SitegenError
-from sitegen.incremental import PageCache
+from sitegen.incremental import PageCache, ParseCache, input_digest
+from sitegen.registry import default_register
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -271,3 +272,20 @@ def test_a_cache_folder_that_cannot_be_made_is_a_warning_and_the_build_goes_on(
     assert snapshot(root / "output") == cold(root, tmp_path, "cold")
     again = build(root, with_search=False)  # no cache, so built again, the same
     assert again.site is not None and snapshot(root / "output") == cold(root, tmp_path, "c2")
+
+
+def test_posts_read_back_share_the_registers_and_vocabularys_objects(site: Path) -> None:
+    # Stored by key, not by value: read back, a post's municipality is the register's own
+    # object (not a copy) and equal to what parsing gives.
+    salt = _salt(site)
+    cache = ParseCache.open(site, salt, input_digest(site, salt, (False, True))[1])
+    read_back = load(site, cache=cache).site
+    parsed = load(site).site
+    assert read_back.posts == parsed.posts
+    municipalities = {m.code: m for m in default_register().municipalities}
+    themes = {t.slug: t for t in read_back.themes}
+    visits = [p for p in read_back.posts if p.municipalities]
+    assert visits and all(m is municipalities[m.code] and m.county is municipalities[m.code].county
+                          for p in visits for m in p.municipalities)
+    assert all(t is themes[t.slug] for p in read_back.posts for t in p.themes)
+    assert all(t is themes[t.slug] for p in read_back.posts for i in p.plan for t in i.themes)

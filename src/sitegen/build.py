@@ -65,6 +65,7 @@ def load(root: Path, *, drafts: bool = False,
     parse_page: Callable[..., tuple[Page, content.Loaded] | None] = content.parse_page
     prefill = stored = None
     if cache is not None:
+        cache.refer_to(ctx.register, vocabulary.themes)
         parse_post, parse_page = cache.wrap(parse_post), cache.wrap(parse_page)
         store = cache
         stored = cache.stored
