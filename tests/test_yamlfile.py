@@ -5,13 +5,19 @@ PyYAML's safe loader gives, and the lines of every key and item; other documents
 from __future__ import annotations
 
 import datetime as dt
+import random
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
+from sitegen import yamlfile
 from sitegen.errors import Problem
 from sitegen.yamlfile import Located, load_yaml, read_text
+
+REPO = Path(__file__).resolve().parent.parent
 
 EVERYDAY = """\
 title: "Besök i Ale"
@@ -77,3 +83,108 @@ def test_a_file_that_reports_no_size_is_read_whole_and_only_up_to_the_limit() ->
     assert text.startswith("Name:") and "\nVmPeak:" in text and text.endswith("\n")
     endless = read_text(Path("/dev/zero"), "zero", limit=1000)
     assert isinstance(endless, Problem) and "för stor" in endless.message
+
+
+# ---------------------------------------------------------------- the everyday subset
+# load_yaml reads everyday documents itself (yamlfile._everyday) and leaves the rest to
+# PyYAML. Where it reads one, it must give exactly PyYAML's values (types included) and
+# lines.
+
+def _strictly_equal(a: object, b: object) -> bool:
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict) and isinstance(b, dict):
+        return list(a) == list(b) and all(_strictly_equal(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(map(_strictly_equal, a, b))
+    return a == b
+
+
+def _agrees_with_pyyaml(text: str, offset: int = 1) -> bool | None:
+    """None if the subset declines the document; else whether it reads it as PyYAML."""
+    ours = yamlfile._everyday(text, offset)
+    if ours is None:
+        return None
+    theirs = yamlfile._with_pyyaml(text, "x", offset, shallow=True)
+    return (isinstance(theirs, Located) and _strictly_equal(ours[0], theirs.value)
+            and ours[1] == theirs.lines)
+
+
+def _frontmatter(path: Path) -> str | None:
+    text = path.read_text("utf-8", errors="replace").replace("\r\n", "\n")
+    end = text.find("\n---\n", 4)
+    return text[4:end + 1] if text.startswith("---\n") and end > 0 else None
+
+
+@pytest.fixture(scope="module")
+def documents(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """Every frontmatter and YAML file of the repository and ../shared, and 300 posts of
+    the benchmark corpus."""
+    corpus = tmp_path_factory.mktemp("corpus")
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "generate.py"), "--posts", "300",
+                    "--out", str(corpus)], check=True, capture_output=True)
+    folders = [REPO / "tests", REPO / "content", REPO.parent / "shared", corpus]
+    found: list[str] = []
+    for folder in folders:
+        for path in sorted(folder.rglob("*.md")):
+            text = _frontmatter(path)
+            if text is not None:
+                found.append(text)
+        found += [p.read_text("utf-8", errors="replace") for p in sorted(folder.rglob("*.yaml"))
+                  if p.is_file()]
+    assert len(found) > 300
+    return found
+
+
+def test_the_everyday_subset_reads_what_pyyaml_reads(documents: list[str]) -> None:
+    verdicts = [_agrees_with_pyyaml(text) for text in documents]
+    assert False not in verdicts
+    assert verdicts.count(True) > 0.9 * len(verdicts)  # the subset really is the everyday
+
+
+def test_mutated_documents_are_read_as_pyyaml_reads_them_or_declined(
+        documents: list[str]) -> None:
+    # Characters that mean something in YAML, put in, taken out or swapped at random
+    # places: whatever the subset accepts, it reads as PyYAML does.
+    marks = [*':#-"\'[]{},&*!|>%@`?\\~. _\n\t0aÅ', ": ", "- ", "\n  ", "\n- ", "  ", "yes",
+             "null", "2020-02-30", "0123", "1_0", "1.5"]
+    rng = random.Random(7)
+    verdicts = []
+    for _ in range(4000):
+        text = rng.choice(documents)
+        for _ in range(rng.randint(1, 3)):
+            at, mark = rng.randrange(len(text) + 1), rng.choice(marks)
+            text = rng.choice([text[:at] + mark + text[at:], text[:at] + text[at + 1:],
+                               text[:at] + mark + text[at + 1:]])
+        verdicts.append(_agrees_with_pyyaml(text, rng.randint(0, 3)))
+    assert False not in verdicts
+    assert verdicts.count(True) > 1000 and verdicts.count(None) > 1000
+
+
+@pytest.mark.parametrize("text", [
+    "plan:\n- text: a\n  themes:\n  - x\n- b\n",  # sequences not indented under their key
+    "followup:\n  of: en-post\n  items:\n    - id: 1\n      status: klar\n",
+    "summary:\ndraft: yes\nweight: 12\nnone: ~\nempty: []\nlist: [a, 'b c', \"d\",]\n",
+    "  title: indented\n  date: 2016-02-30\n",
+    "- name: Tema\n  synonyms: [x]\n- name: Annat\n",
+])
+def test_everyday_shapes_are_read_as_pyyaml_reads_them(text: str) -> None:
+    assert _agrees_with_pyyaml(text) is True
+
+
+@pytest.mark.parametrize("text", [
+    "title: a # comment\n",
+    "title: \"a\\tb\"\n",
+    "title: plain that\n  goes on\n",
+    "title: \"quoted that\n  goes on\"\n",
+    "a: &x [1]\nb: *x\n",
+    "map: {a: 1}\n",
+    "title: a\ntitle: b\n",
+    "text: |\n  block\n",
+    "weight: 0123\n",
+    "date: 2020-08-08 10:00:00\n",
+    "yes: nyckel\n",
+    "title:\ttab\n",
+])
+def test_other_documents_go_to_pyyaml(text: str) -> None:
+    assert _agrees_with_pyyaml(text) is None
