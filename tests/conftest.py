@@ -55,3 +55,36 @@ def make_site(tmp_path: Path):  # type: ignore[no-untyped-def]
         return copy_site(REPO_ROOT / "tests" / "sites" / name, tmp_path / name)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def text_samples(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """Every Markdown and YAML file of the repository's tests and content, of ../shared
+    when present, and of 300 generated benchmark posts: real input for the tests that
+    hold a fast path of ours to the library it stands in for."""
+    import subprocess
+    import sys
+
+    corpus = tmp_path_factory.mktemp("corpus")
+    subprocess.run([sys.executable, str(REPO_ROOT / "benchmarks" / "generate.py"),
+                    "--posts", "300", "--out", str(corpus)], check=True, capture_output=True)
+    folders = [REPO_ROOT / "tests", REPO_ROOT / "content", REPO_ROOT.parent / "shared", corpus]
+    return [path for folder in folders for pattern in ("*.md", "*.yaml")
+            for path in sorted(folder.rglob(pattern)) if path.is_file()]
+
+
+def mutated(texts: list[str], marks: list[str], count: int, seed: int) -> list[str]:
+    """`count` texts, each one of `texts` with one to three of `marks` put in, swapped in or
+    a character taken out at random places (seeded: the same every run)."""
+    import random
+
+    rng = random.Random(seed)
+    found = []
+    for _ in range(count):
+        text = rng.choice(texts)
+        for _ in range(rng.randint(1, 3)):
+            at, mark = rng.randrange(len(text) + 1), rng.choice(marks)
+            text = rng.choice([text[:at] + mark + text[at:], text[:at] + text[at + 1:],
+                               text[:at] + mark + text[at + 1:]])
+        found.append(text)
+    return found

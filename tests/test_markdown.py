@@ -1,8 +1,11 @@
 """Markdown rendering: the policy on raw HTML and what the CSP needs."""
 
+from pathlib import Path
+
+from conftest import mutated
 from markdown_it import MarkdownIt
 
-from sitegen.markdown import make_parser, render_markdown
+from sitegen.markdown import _obvious_block, make_parser, render_markdown
 
 
 def test_table_alignment_is_a_class_not_an_inline_style() -> None:
@@ -51,3 +54,55 @@ def test_html_rules_left_out_change_nothing() -> None:
     assert "html_block" not in make_parser().get_active_rules()["block"]
     for text in RAW_HTML:
         assert render_markdown(make_parser(), text) == render_markdown(with_rules, text)
+
+
+# Where a paragraph or heading line is something else because of the next line.
+NEXT_LINE_MATTERS = [
+    "Rubrik\n---\n", "Rubrik\n===\n", "Två\nrader\n---\n", "a | b\n--|--\n1 | 2\n",
+    "# a | b\n|---|---|\n| 1 | 2 |\n", "# a\n:-:\n", "#tagg\n\ntext\n", "#\n", "    kod\n",
+    "> citat\nfortsätter\n", "- punkt\nfortsätter\n\n  stycke\n", "Text\n    indrag\n",
+]
+
+
+def _without_shortcut() -> MarkdownIt:
+    md = make_parser()
+    md.disable("obvious_block")
+    return md
+
+
+def _body(path: Path) -> str:
+    text = path.read_text("utf-8", errors="replace").replace("\r\n", "\n")
+    end = text.find("\n---\n", 4)
+    return text[end + 5:] if text.startswith("---\n") and end > 0 else text
+
+
+def test_the_block_shortcut_changes_nothing(text_samples: list[Path]) -> None:
+    # make_parser hands paragraphs and headings that no other rule can claim straight to
+    # their rules (_obvious_block): every post we have, and seeded random mutations with
+    # the characters that start other blocks, render as without the shortcut.
+    shortcut, usual = make_parser(), _without_shortcut()
+    assert "obvious_block" in shortcut.get_active_rules()["block"]
+    assert "obvious_block" not in usual.get_active_rules()["block"]
+    bodies = [_body(path) for path in text_samples if path.suffix == ".md"]
+    marks = [*"#-*+>|:=`~[]!_ \n\t1.)", "\n\n", "\n---\n", "\n===", "    ", "# ", "- ",
+             "1. ", "> ", "| a |", "\n|--|\n", "```\n", "#tagg"]
+    texts = bodies + RAW_HTML + NEXT_LINE_MATTERS + mutated(bodies, marks, 1500, seed=11)
+    assert len(bodies) > 300
+    for text in texts:
+        assert render_markdown(shortcut, text) == render_markdown(usual, text), text
+
+
+def test_the_block_shortcut_takes_paragraphs_and_headings() -> None:
+    # it is really used: the shortcut alone gives a post's everyday blocks
+    claimed = []
+
+    def watched(state, start, end, silent):  # type: ignore[no-untyped-def]
+        claimed.append(_obvious_block(state, start, end, silent))
+        return claimed[-1]
+
+    md = _without_shortcut()
+    md.block.ruler.before("table", "watched", watched)
+    render_markdown(md, "## Rubrik\n\nEtt stycke.\n\nTvå rader\nhär.\n\n- punkt\n")
+    # the heading, the paragraph, not the two-line paragraph nor the list, but the item's
+    # paragraph inside the list
+    assert claimed == [True, True, False, False, True]

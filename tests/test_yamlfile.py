@@ -5,19 +5,15 @@ PyYAML's safe loader gives, and the lines of every key and item; other documents
 from __future__ import annotations
 
 import datetime as dt
-import random
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from conftest import mutated
 
 from sitegen import yamlfile
 from sitegen.errors import Problem
 from sitegen.yamlfile import Located, load_yaml, read_text
-
-REPO = Path(__file__).resolve().parent.parent
 
 EVERYDAY = """\
 title: "Besök i Ale"
@@ -117,21 +113,12 @@ def _frontmatter(path: Path) -> str | None:
 
 
 @pytest.fixture(scope="module")
-def documents(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
-    """Every frontmatter and YAML file of the repository and ../shared, and 300 posts of
-    the benchmark corpus."""
-    corpus = tmp_path_factory.mktemp("corpus")
-    subprocess.run([sys.executable, str(REPO / "benchmarks" / "generate.py"), "--posts", "300",
-                    "--out", str(corpus)], check=True, capture_output=True)
-    folders = [REPO / "tests", REPO / "content", REPO.parent / "shared", corpus]
-    found: list[str] = []
-    for folder in folders:
-        for path in sorted(folder.rglob("*.md")):
-            text = _frontmatter(path)
-            if text is not None:
-                found.append(text)
-        found += [p.read_text("utf-8", errors="replace") for p in sorted(folder.rglob("*.yaml"))
-                  if p.is_file()]
+def documents(text_samples: list[Path]) -> list[str]:
+    """The frontmatter of every sample post and every sample YAML file."""
+    found = [path.read_text("utf-8", errors="replace") for path in text_samples
+             if path.suffix == ".yaml"]
+    found += [text for path in text_samples if path.suffix == ".md"
+              if (text := _frontmatter(path)) is not None]
     assert len(found) > 300
     return found
 
@@ -148,15 +135,8 @@ def test_mutated_documents_are_read_as_pyyaml_reads_them_or_declined(
     # places: whatever the subset accepts, it reads as PyYAML does.
     marks = [*':#-"\'[]{},&*!|>%@`?\\~. _\n\t0aÅ', ": ", "- ", "\n  ", "\n- ", "  ", "yes",
              "null", "2020-02-30", "0123", "1_0", "1.5"]
-    rng = random.Random(7)
-    verdicts = []
-    for _ in range(4000):
-        text = rng.choice(documents)
-        for _ in range(rng.randint(1, 3)):
-            at, mark = rng.randrange(len(text) + 1), rng.choice(marks)
-            text = rng.choice([text[:at] + mark + text[at:], text[:at] + text[at + 1:],
-                               text[:at] + mark + text[at + 1:]])
-        verdicts.append(_agrees_with_pyyaml(text, rng.randint(0, 3)))
+    verdicts = [_agrees_with_pyyaml(text, offset % 4) for offset, text
+                in enumerate(mutated(documents, marks, 4000, seed=7))]
     assert False not in verdicts
     assert verdicts.count(True) > 1000 and verdicts.count(None) > 1000
 
