@@ -106,3 +106,13 @@ def test_the_layouts_look_attributes_up_directly(ours: jinja2.Environment) -> No
     assert "getattr(" in code and "'c', missing)" in code  # the direct lookup
     # a call is evaluated once: its attribute goes through Jinja's lookup only
     assert code.count("'d'") == 1
+
+
+def test_a_templates_own_globals_overlay_the_layouts_and_stay_its_own(
+        ours: jinja2.Environment) -> None:
+    # each template's globals are one dict (render._Environment.make_globals), as
+    # Jinja's ChainMap they overlay the environment's without changing them
+    template = ours.from_string("{{ date is defined }} {{ extra }}", globals={"extra": "egen"})
+    assert template.render() == "True egen"
+    assert "extra" not in ours.globals
+    assert ours.from_string("{{ extra is defined }}").render() == "False"
