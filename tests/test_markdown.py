@@ -2,10 +2,11 @@
 
 from pathlib import Path
 
+import markdown_it.rules_core
 from conftest import mutated
 from markdown_it import MarkdownIt
 
-from sitegen.markdown import _obvious_block, make_parser, render_markdown
+from sitegen.markdown import INLINE_RULES, _obvious_block, make_parser, render_markdown
 
 
 def test_table_alignment_is_a_class_not_an_inline_style() -> None:
@@ -64,9 +65,10 @@ NEXT_LINE_MATTERS = [
 ]
 
 
-def _without_shortcut() -> MarkdownIt:
+def _without_shortcuts() -> MarkdownIt:
     md = make_parser()
     md.disable("obvious_block")
+    md.core.ruler.at("inline", markdown_it.rules_core.inline)
     return md
 
 
@@ -76,16 +78,18 @@ def _body(path: Path) -> str:
     return text[end + 5:] if text.startswith("---\n") and end > 0 else text
 
 
-def test_the_block_shortcut_changes_nothing(text_samples: list[Path]) -> None:
+def test_the_shortcuts_change_nothing(text_samples: list[Path]) -> None:
     # make_parser hands paragraphs and headings that no other rule can claim straight to
-    # their rules (_obvious_block): every post we have, and seeded random mutations with
-    # the characters that start other blocks, render as without the shortcut.
-    shortcut, usual = make_parser(), _without_shortcut()
+    # their rules (_obvious_block), and makes text without inline markup its text token
+    # directly (_inline): every post we have, and seeded random mutations with the
+    # characters that start blocks and inline markup, render as without the shortcuts.
+    shortcut, usual = make_parser(), _without_shortcuts()
     assert "obvious_block" in shortcut.get_active_rules()["block"]
     assert "obvious_block" not in usual.get_active_rules()["block"]
     bodies = [_body(path) for path in text_samples if path.suffix == ".md"]
-    marks = [*"#-*+>|:=`~[]!_ \n\t1.)", "\n\n", "\n---\n", "\n===", "    ", "# ", "- ",
-             "1. ", "> ", "| a |", "\n|--|\n", "```\n", "#tagg"]
+    marks = [*"#-*+>|:=`~[]!_ \n\t1.)<&\\", "\n\n", "\n---\n", "\n===", "    ", "# ", "- ",
+             "1. ", "> ", "| a |", "\n|--|\n", "```\n", "#tagg", "](/x)", "**", "&amp;",
+             "<https://a.se>", "~~", "  \n"]
     texts = bodies + RAW_HTML + NEXT_LINE_MATTERS + mutated(bodies, marks, 1500, seed=11)
     assert len(bodies) > 300
     for text in texts:
@@ -100,9 +104,15 @@ def test_the_block_shortcut_takes_paragraphs_and_headings() -> None:
         claimed.append(_obvious_block(state, start, end, silent))
         return claimed[-1]
 
-    md = _without_shortcut()
+    md = _without_shortcuts()
     md.block.ruler.before("table", "watched", watched)
     render_markdown(md, "## Rubrik\n\nEtt stycke.\n\nTvå rader\nhär.\n\n- punkt\n")
     # the heading, the paragraph, not the two-line paragraph nor the list, but the item's
     # paragraph inside the list
     assert claimed == [True, True, False, False, True]
+
+
+def test_the_inline_shortcut_knows_every_inline_rule_left_on() -> None:
+    # _inline passes text on as it is only while no character in it starts markup of one
+    # of these rules: a rule turned on later must add its characters there first.
+    assert make_parser().get_active_rules()["inline"] == list(INLINE_RULES)
