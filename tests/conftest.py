@@ -88,3 +88,12 @@ def mutated(texts: list[str], marks: list[str], count: int, seed: int) -> list[s
                                text[:at] + mark + text[at + 1:]])
         found.append(text)
     return found
+
+
+def split_post(path: Path) -> tuple[str | None, str]:
+    """(frontmatter, body) of a Markdown file; no frontmatter, all body."""
+    text = path.read_text("utf-8", errors="replace").replace("\r\n", "\n")
+    end = text.find("\n---\n", 4)
+    if text.startswith("---\n") and end > 0:
+        return text[4:end + 1], text[end + 5:]
+    return None, text

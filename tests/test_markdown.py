@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import markdown_it.rules_core
-from conftest import mutated
+from conftest import mutated, split_post
 from markdown_it import MarkdownIt
 
 from sitegen.markdown import INLINE_RULES, _obvious_block, make_parser, render_markdown
@@ -72,12 +72,6 @@ def _without_shortcuts() -> MarkdownIt:
     return md
 
 
-def _body(path: Path) -> str:
-    text = path.read_text("utf-8", errors="replace").replace("\r\n", "\n")
-    end = text.find("\n---\n", 4)
-    return text[end + 5:] if text.startswith("---\n") and end > 0 else text
-
-
 def test_the_shortcuts_change_nothing(text_samples: list[Path]) -> None:
     # make_parser hands paragraphs and headings that no other rule can claim straight to
     # their rules (_obvious_block), and makes text without inline markup its text token
@@ -86,7 +80,7 @@ def test_the_shortcuts_change_nothing(text_samples: list[Path]) -> None:
     shortcut, usual = make_parser(), _without_shortcuts()
     assert "obvious_block" in shortcut.get_active_rules()["block"]
     assert "obvious_block" not in usual.get_active_rules()["block"]
-    bodies = [_body(path) for path in text_samples if path.suffix == ".md"]
+    bodies = [split_post(path)[1] for path in text_samples if path.suffix == ".md"]
     marks = [*"#-*+>|:=`~[]!_ \n\t1.)<&\\", "\n\n", "\n---\n", "\n===", "    ", "# ", "- ",
              "1. ", "> ", "| a |", "\n|--|\n", "```\n", "#tagg", "](/x)", "**", "&amp;",
              "<https://a.se>", "~~", "  \n"]

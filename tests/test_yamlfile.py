@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import mutated
+from conftest import mutated, split_post
 
 from sitegen import yamlfile
 from sitegen.errors import Problem
@@ -106,19 +106,13 @@ def _agrees_with_pyyaml(text: str, offset: int = 1) -> bool | None:
             and ours[1] == theirs.lines)
 
 
-def _frontmatter(path: Path) -> str | None:
-    text = path.read_text("utf-8", errors="replace").replace("\r\n", "\n")
-    end = text.find("\n---\n", 4)
-    return text[4:end + 1] if text.startswith("---\n") and end > 0 else None
-
-
 @pytest.fixture(scope="module")
 def documents(text_samples: list[Path]) -> list[str]:
     """The frontmatter of every sample post and every sample YAML file."""
     found = [path.read_text("utf-8", errors="replace") for path in text_samples
              if path.suffix == ".yaml"]
     found += [text for path in text_samples if path.suffix == ".md"
-              if (text := _frontmatter(path)) is not None]
+              if (text := split_post(path)[0]) is not None]
     assert len(found) > 300
     return found
 
