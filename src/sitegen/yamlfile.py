@@ -288,7 +288,14 @@ def _plain_value(text: str) -> Any:
         return text  # as _timestamp_or_text: the caller names the wrong key
 
 
+def _is_item(content: str) -> bool:
+    """A row of a block sequence: `- …` or a lone `-`."""
+    return content[:2] in ("- ", "-")
+
+
 class _Everyday:
+    """Reads the rows of one document, noting each value's line as `_plain` does."""
+
     def __init__(self, rows: list[_Row], offset: int) -> None:
         self.rows = rows
         self.offset = offset
@@ -299,7 +306,7 @@ class _Everyday:
         line, _, content = self.rows[i]
         self.lines[at] = line + 1 + self.offset
         value: list[Any] | dict[str, Any]
-        if content == "-" or content.startswith("- "):
+        if _is_item(content):
             value, i = self.sequence(i, indent, at)
         else:
             value, i = self.mapping(i, indent, at)
@@ -320,7 +327,7 @@ class _Everyday:
             if entry[2]:
                 value = self.inline(entry[2], line, path)
             elif i < len(rows) and (rows[i][1] > indent or (
-                    rows[i][1] == indent and rows[i][2][:2] in ("- ", "-"))):
+                    rows[i][1] == indent and _is_item(rows[i][2]))):
                 value, i = self.node(i, rows[i][1], path)
             else:
                 value = None
@@ -331,7 +338,7 @@ class _Everyday:
     def sequence(self, i: int, indent: int, at: KeyPath) -> tuple[list[Any], int]:
         rows = self.rows
         items: list[Any] = []
-        while i < len(rows) and rows[i][1] == indent and rows[i][2][:2] in ("- ", "-"):
+        while i < len(rows) and rows[i][1] == indent and _is_item(rows[i][2]):
             line, _, content = rows[i]
             rest = content[1:].lstrip(" ")
             path = (*at, len(items))
