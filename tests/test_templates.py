@@ -113,6 +113,7 @@ def test_a_templates_own_globals_overlay_the_layouts_and_stay_its_own(
     # each template's globals are one dict (render._Environment.make_globals), as
     # Jinja's ChainMap they overlay the environment's without changing them
     template = ours.from_string("{{ date is defined }} {{ extra }}", globals={"extra": "egen"})
+    assert type(template.globals) is dict  # not a ChainMap, copied key by key on every page
     assert template.render() == "True egen"
     assert "extra" not in ours.globals
     assert ours.from_string("{{ extra is defined }}").render() == "False"
