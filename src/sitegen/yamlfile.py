@@ -196,7 +196,9 @@ def _shallow(text: str) -> bool:
     return deepest < 50
 
 
-_STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{name}" for name in ("str", "seq", "map"))
+_STR, _SEQ, _MAP, _BOOL, _INT, _NULL, _TIMESTAMP = (
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "seq", "map", "bool", "int", "null", "timestamp"))
 _KEY_TAGS = frozenset(f"tag:yaml.org,2002:{name}"
                       for name in ("str", "int", "float", "bool", "null", "timestamp"))
 
@@ -249,8 +251,6 @@ class _Decline(Exception):
 
 
 _RESOLVER = yaml.resolver.Resolver()
-_BOOL, _INT, _NULL, _TIMESTAMP = (f"tag:yaml.org,2002:{name}"
-                                  for name in ("bool", "int", "null", "timestamp"))
 _ENTRY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: +(.*))?")
 _QUOTED = re.compile(r'"([^"\\]*)"|\'([^\']*)\'')
 # A plain scalar that cannot start anything else nor hold a comment, a flow collection
