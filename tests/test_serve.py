@@ -217,3 +217,98 @@ def test_cli_serve_stops_cleanly_on_ctrl_c(site: Path) -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait(timeout=5)
+
+
+SAME = re.compile(r"\(\d+ varningar? som förut visas inte igen\)")
+
+
+def test_broken_build_errors_first_warnings_once_last_good_page(
+        server: tuple[PreviewServer, Log], site: Path) -> None:
+    preview, log = server
+    source = site / POST
+    good = source.read_text()
+    undated = site / "content/posts/utan-datum.md"
+    client = EventClient(preview)
+    try:
+        # A warning (no date) and an error (unknown municipality) in one save.
+        undated.write_text("---\ntitle: Utan datum\ncategory: ovrigt\n---\nText.\n")
+        assert client.next_event() == "reload"
+        wait_for(lambda: any("utan-datum.md" in line for line in log.lines), "the warning")
+        start = len(log.lines)
+        source.write_text(good.replace("  - Botkyrka\n", "  - Botkyrk\n", 1))
+        assert client.next_event() == "reload"
+        wait_for(lambda: get(preview, URL)[0] == 500, "the error page")
+        wait_for(lambda: any(SAME.fullmatch(line) for line in log.lines[start:]),
+                 "the build's report")
+        printed = log.lines[start:]
+        error_line = printed.index(f'{POST}:5: okänd kommun "Botkyrk" – menade du "Botkyrka"?')
+        assert printed[error_line - 1].startswith("Bygger … misslyckades")
+        # The warning was printed by the build before; it is not repeated.
+        assert not any("utan-datum.md" in line for line in printed)
+
+        status, page, _ = get(preview, URL)
+        assert status == 500
+        errors_at = page.index("<h2>Fel</h2>")
+        folded_at = page.index("<details>\n<summary>")
+        assert re.search(r"<summary>\d+ varningar? \(hindrar inte bygget\)</summary>", page)
+        assert errors_at < page.index("okänd kommun") < folded_at < page.index("utan-datum.md")
+        last_good = f"/__sitegen/senaste{URL}"
+        assert f'<a href="{last_good}">Visa den senaste fungerande versionen' in page
+
+        status, page, _ = get(preview, last_good)
+        assert status == 200
+        assert "<h1>Familjerådslag i Botkyrka</h1>" in page
+        assert "Senaste fungerande versionen av " + URL in page
+        assert '<script src="/__sitegen/reload.js" defer></script>' in page
+        # A page that never built has no last good version.
+        assert "ingen äldre version" in get(preview, "/ovrigt/finns-inte/")[1]
+        assert get(preview, "/__sitegen/senaste/ovrigt/finns-inte/")[0] == 404
+
+        # The same failure again: the error is printed again, the warning is not.
+        start = len(log.lines)
+        source.write_text(good.replace("  - Botkyrka\n", "  - Botkyrk\n", 1) + "\nMer.\n")
+        assert client.next_event() == "reload"
+        wait_for(lambda: any(SAME.fullmatch(line) for line in log.lines[start:]),
+                 "the second report")
+        assert any(line.startswith(f"{POST}:5: okänd kommun") for line in log.lines[start:])
+
+        source.write_text(good)
+        assert client.next_event() == "reload"
+        wait_for(lambda: get(preview, URL)[0] == 200, "recovery")
+    finally:
+        client.close()
+
+
+def test_reload_events_say_whether_the_build_worked(
+        server: tuple[PreviewServer, Log], site: Path) -> None:
+    preview, _ = server
+    port = int(preview.httpd.server_address[1])
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+    conn.request("GET", "/__sitegen/events")
+    response = conn.getresponse()
+    assert response.fp.readline() == b"retry: 1000\n"
+    try:
+        preview.preview.rebuild()
+        while (line := response.fp.readline()) == b"\n":
+            pass
+        assert line == b"event: reload\n"
+        assert b'"ok": true' in response.fp.readline()
+        source = site / POST
+        source.write_text(source.read_text().replace("  - Botkyrka\n", "  - Botkyrk\n", 1))
+        preview.preview.rebuild()
+        while (line := response.fp.readline()) == b"\n":
+            pass
+        assert line == b"event: reload\n"
+        assert b'"ok": false' in response.fp.readline()
+    finally:
+        conn.close()
+
+
+def test_preview_search_page_says_search_is_built_by_build(
+        server: tuple[PreviewServer, Log]) -> None:
+    preview, _ = server
+    status, page, _ = get(preview, "/sok/")
+    assert status == 200
+    assert "Sökningen finns inte i förhandsgranskningen: sökindexet byggs av " \
+           "<code>sitegen build</code>." in page
+    assert "[data-search]{display:none}" in page
