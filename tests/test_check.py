@@ -66,8 +66,8 @@ LINK_PROBLEMS = [
     "adressen /kommunbesok/aterbesok-i-botkyrka/ i stället",
     f'{POST}:25: länken "finns-inte.md" pekar på filen content/posts/finns-inte.md, som '
     "inte finns",
-    'content/themes.yaml:5: varning: temat "Samverkan" används inte av någon post; ta bort '
-    "det eller tagga en post med det",
+    'content/themes.yaml:5: varning: temat "Samverkan" används inte av något inlägg; ta '
+    "bort det, tagga ett inlägg med det eller skriv keep: true om det ska finnas kvar",
 ]
 
 
@@ -110,7 +110,7 @@ def test_strict_fails_on_undated_post(repo_root: Path, tmp_path: Path,
                                       capsys: pytest.CaptureFixture[str]) -> None:
     root = make_site(repo_root, tmp_path, "check-undated")
     code, out = run(root, capsys=capsys)
-    warning = (f'{POST}:2: varning: datum saknas: posten sorteras sist och visar '
+    warning = (f'{POST}:2: varning: datum saknas: inlägget sorteras sist och visar '
                '"Datum saknas"')
     assert (code, out.splitlines()) == (0, [
         warning, "Kontrollerade 1 inlägg och 0 sidor: 0 fel, 1 varning; godkänd."])

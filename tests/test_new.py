@@ -87,7 +87,7 @@ def test_refuses_to_overwrite(site: Path, capsys: pytest.CaptureFixture[str]) ->
     assert main(args) == 1
     err = capsys.readouterr().err
     assert err.splitlines()[0] == (f"{NEW}: filen finns redan; sitegen new skriver aldrig "
-                                   "över en post. Redigera filen eller välj en annan titel")
+                                   "över ett inlägg. Redigera filen eller välj en annan titel")
     assert (site / NEW).read_text() == "redaktörens text\n"
 
 

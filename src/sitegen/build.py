@@ -13,6 +13,7 @@ from sitegen import content, incremental, output, render, search
 from sitegen.config import load_config
 from sitegen.errors import Problem, SitegenError
 from sitegen.model import Page, Post
+from sitegen.progress import Progress, silent
 from sitegen.registry import default_register
 from sitegen.site import Site, build_site
 
@@ -109,12 +110,13 @@ def _site_wide(root: Path, site: Site, assets: dict[str, render.Asset],
 
 def build(root: Path, out: Path | None = None, *, drafts: bool = False,
           force: bool = False, with_search: bool = True, incremental_build: bool = True,
-          ) -> BuildResult:
+          progress: Progress = silent) -> BuildResult:
     """Build the site in `root` into `out` (default root/output). The result is the same
-    byte for byte whether the build is cold or incremental."""
+    byte for byte whether the build is cold or incremental. `progress` hears how far the
+    build has come."""
     with _collector_paused():
         return _build(root, out, drafts=drafts, force=force, with_search=with_search,
-                      incremental_build=incremental_build)
+                      incremental_build=incremental_build, progress=progress)
 
 
 @contextlib.contextmanager
@@ -137,8 +139,9 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _build(root: Path, out: Path | None, *, drafts: bool, force: bool, with_search: bool,
-           incremental_build: bool) -> BuildResult:
+           incremental_build: bool, progress: Progress) -> BuildResult:
     clock = _Clock()
+    progress("Läser innehållet", 0, None)
     target = (out if out is not None else root / "output").absolute()
     refused = output.target_problems(target, force=force, root=root)
     if refused:
@@ -182,7 +185,7 @@ def _build(root: Path, out: Path | None, *, drafts: bool, force: bool, with_sear
     save = cache.save if cache is not None else (lambda: None)
     try:
         result, done, previous = _write(root, loaded, stage, assets, reuse, published,
-                                        with_search, clock, save)
+                                        with_search, clock, save, progress)
     except OSError as exc:
         output.discard(stage.folder)
         raise SitegenError([output.write_problem(exc, target)]) from exc
@@ -225,14 +228,14 @@ def _showing_changed(site: Site, cache: incremental.ParseCache,
 def _write(root: Path, loaded: LoadedSite, stage: output.Stage,
            assets: dict[str, render.Asset], reuse: render.Reuse | None,
            published: incremental.PageCache, with_search: bool, clock: _Clock,
-           meanwhile: Callable[[], None]) -> tuple[BuildResult, render.Rendered,
-                                                   output.Previous | None]:
+           meanwhile: Callable[[], None], progress: Progress,
+           ) -> tuple[BuildResult, render.Rendered, output.Previous | None]:
     """Render into the stage (doing `meanwhile` as it renders), index it and publish
     it. Also returns how the site set aside (the one replaced) differs from the
     published one."""
     site = loaded.site
     done = render.render_site(site, root / "layouts", assets, reuse, stage,
-                              render.static_files(root / "static"), meanwhile)
+                              render.static_files(root / "static"), meanwhile, progress)
     if done.problems:
         raise SitegenError(done.problems)
     gone = published.paths - set(done.paths)
@@ -263,6 +266,7 @@ def _write(root: Path, loaded: LoadedSite, stage: output.Stage,
         return result, done, _previous(live, frozenset()) if kept else None
     clock.lap("write")
     if result.searched:
+        progress("Bygger sökindexet (Pagefind)", 0, None)
         folders = render.search_folders(root / "layouts", done.templates)
         indexed = search.index_site(stage.folder, folders)
         if isinstance(indexed, Problem):
@@ -270,6 +274,7 @@ def _write(root: Path, loaded: LoadedSite, stage: output.Stage,
         clock.timings["search"] = indexed.seconds
     # The replaced site is kept to write the next build into only if how it differs is
     # known: the path list of what it published (the page cache) is valid.
+    progress("Publicerar", 0, None)
     kept = output.swap_in(stage.folder, live, keep=reuse is not None and bool(published.paths))
     return result, done, _previous(live, frozenset(changed)) if kept else None
 

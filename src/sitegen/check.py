@@ -289,8 +289,9 @@ def _unused_themes(root: Path, site: Site) -> list[Problem]:
     used |= {t for p in site.posts for i in p.national_input for t in i.themes}
     path = "content/themes.yaml"
     return [Problem(path, _line_of(root, path, f"name: {theme.name}"),
-                    f'temat "{theme.name}" används inte av någon post; ta bort det eller '
-                    "tagga en post med det", Severity.WARNING)
+                    f'temat "{theme.name}" används inte av något inlägg; ta bort det, tagga '
+                    "ett inlägg med det eller skriv keep: true om det ska finnas kvar",
+                    Severity.WARNING)
             for theme in site.themes if theme not in used]
 
 

@@ -1,5 +1,6 @@
 """The command line: parse arguments, call a stage, turn problems into lines and an
-exit code. No logic of its own."""
+exit code. No logic of its own; everything it prints goes through terminal.say, which
+escapes control characters."""
 
 from __future__ import annotations
 
@@ -12,32 +13,50 @@ from pathlib import Path
 from typing import NoReturn
 
 from sitegen import __version__
-from sitegen.build import build
+from sitegen.argparse_sv import SwedishParser, version_action
 from sitegen.errors import Problem, SitegenError
+from sitegen.terminal import Clock, Reporter, guard_streams, reporter, say
 
 
 def _print_problems(problems: Sequence[Problem]) -> None:
-    for problem in problems:
-        print(problem, file=sys.stderr)
+    """Errors first, then warnings: the errors are what stops the run."""
+    for problem in sorted(problems, key=lambda p: not p.is_error):
+        say(str(problem), sys.stderr)
 
 
 def _summary(problems: Sequence[Problem]) -> str:
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
-    return f"{errors} fel, {warnings} varningar"
+    return f"{errors} fel, {warnings} {'varning' if warnings == 1 else 'varningar'}"
+
+
+def _reporter(args: argparse.Namespace) -> Reporter:
+    return reporter(sys.stderr, args.clock, quiet=args.quiet, verbose=args.verbose)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from sitegen.build import build
+
     root = Path(args.root)
-    result = build(root, Path(args.output) if args.output else None, force=args.force,
-                   with_search=not args.no_search)
+    progress = _reporter(args)
+    try:
+        result = build(root, Path(args.output) if args.output else None, force=args.force,
+                       with_search=not args.no_search, progress=progress)
+    finally:
+        progress.close()
     _print_problems(result.warnings)
+    if args.quiet:
+        return 0
     timings = result.timings
     own = sum(v for k, v in timings.items() if k != "search")
-    print(f"Byggde {result.posts} inlägg och {result.files} filer till "
-          f"{args.output or root / 'output'} på {own:.2f} s")
+    say(f"Byggde {result.posts} inlägg och {result.files} filer till "
+        f"{args.output or root / 'output'} på {own:.2f} s")
     if "search" in timings:
-        print(f"Sökindex (Pagefind): {timings['search']:.2f} s")
+        say(f"Sökindex (Pagefind): {timings['search']:.2f} s")
+    if args.verbose:
+        say("Tider: " + ", ".join(f"{k} {v:.2f} s" for k, v in timings.items()))
+        say(f"{result.rendered} sidor renderades, {result.changed} filer ändrades"
+            + ("; sökindexet byggdes om" if result.searched else ""))
     return 0
 
 
@@ -45,12 +64,20 @@ def cmd_import(args: argparse.Namespace) -> int:
     from sitegen.importers import import_text, import_wordpress
 
     root = Path(args.root)
-    if args.kind == "wordpress":
-        report = import_wordpress(Path(args.source), root, force=args.force,
-                                  mapping=Path(args.mapping) if args.mapping else None)
+    progress = _reporter(args)
+    try:
+        if args.kind == "wordpress":
+            report = import_wordpress(Path(args.source), root, force=args.force,
+                                      mapping=Path(args.mapping) if args.mapping else None,
+                                      progress=progress)
+        else:
+            report = import_text(Path(args.source), root, force=args.force, progress=progress)
+    finally:
+        progress.close()
+    if args.quiet:
+        _print_problems(report.warnings)
     else:
-        report = import_text(Path(args.source), root, force=args.force)
-    print(report.format())
+        say(report.format())
     return 0
 
 
@@ -60,9 +87,12 @@ def cmd_new(args: argparse.Namespace) -> int:
     today = _date_arg(args.date) if args.date else None
     made = new_post(Path(args.root), args.title, args.kommun, args.tema,
                     category=args.kategori, today=today)
-    print(f"Skapade {made.shown} (publiceras på {made.url})")
-    if made.followup_of is not None:
-        print(f"Uppföljning av {made.followup_of.slug}: fyll i status för varje planpunkt")
+    if not args.quiet:
+        say(f"Skapade {made.shown} (publiceras på {made.url})")
+        if made.followup_of is not None:
+            say(f"Återbesök: uppföljning av {made.followup_of.slug}. Inlägget är ett utkast "
+                "tills du har bedömt varje planpunkt (status) och skrivit texten; ta sedan "
+                "bort draft: true")
     return 0
 
 
@@ -79,9 +109,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     result = check_site(Path(args.root))
     if args.format == "json":
-        print(format_json(result))
+        say(format_json(result))
+    elif args.quiet:
+        _print_problems(result.problems)
     else:
-        print(format_text(result, strict=args.strict))
+        say(format_text(result, strict=args.strict))
     return 1 if result.failed(strict=args.strict) else 0
 
 
@@ -92,54 +124,88 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _port(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f'"{text}" är inget portnummer; skriv ett heltal, '
+                                         "t.ex. 8000") from None
+
+
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="sitegen", description="Bygger besöksbloggen.")
-    parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
-    parser.add_argument("--root", default=".", help="webbplatsens rotmapp (där site.yaml finns)")
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("build", help="bygg webbplatsen till output/")
-    p.add_argument("--output", help="målmapp (standard: output/)")
+    parser = SwedishParser(prog="sitegen", description="Bygger besöksbloggen: inlägg i "
+                           "Markdown blir en statisk, sökbar webbplats.")
+    parser.add_argument("--version", **version_action(f"sitegen {__version__}"))
+    parser.add_argument("--root", default=".", metavar="MAPP",
+                        help="webbplatsens rotmapp, där site.yaml finns (standard: .)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO",
+                                title="kommandon")
+    talk = SwedishParser(add_help=False)
+    group = talk.add_mutually_exclusive_group()
+    group.add_argument("-q", "--quiet", action="store_true",
+                       help="skriv bara fel och varningar")
+    group.add_argument("-v", "--verbose", action="store_true",
+                       help="visa förloppet från början och tiden för varje steg")
+
+    p = sub.add_parser("build", parents=[talk], help="bygg webbplatsen till output/",
+                       description="Kontrollerar allt, bygger webbplatsen och sökindexet och "
+                                   "publicerar output/ i ett steg.")
+    p.add_argument("--output", metavar="MAPP", help="målmapp (standard: output/)")
     p.add_argument("--force", action="store_true",
                    help="skriv över målmappen även om sitegen inte skapat den")
     p.add_argument("--no-search", action="store_true", help="hoppa över sökindexet (Pagefind)")
     p.set_defaults(run=cmd_build)
 
-    p = sub.add_parser("import", help="importera den gamla bloggen")
-    p.add_argument("kind", choices=["wordpress", "text"],
+    p = sub.add_parser("import", parents=[talk], help="importera den gamla bloggen",
+                       description="Importerar den gamla bloggens inlägg till content/.")
+    p.add_argument("kind", choices=["wordpress", "text"], metavar="SORT",
                    help="wordpress: en WXR-export (.xml); text: mappen med textexporten")
-    p.add_argument("source", help="exportfilen eller mappen")
+    p.add_argument("source", metavar="KÄLLA", help="exportfilen eller mappen")
     p.add_argument("--force", action="store_true", help="skriv över befintliga filer")
-    p.add_argument("--mapping", help="YAML-fil som mappar kategorier och taggar (wordpress)")
+    p.add_argument("--mapping", metavar="FIL",
+                   help="YAML-fil som mappar kategorier och taggar (wordpress)")
     p.set_defaults(run=cmd_import)
 
-    p = sub.add_parser("new", help="skapa en ny post med färdig frontmatter")
-    p.add_argument("title", help='postens titel, t.ex. "Återbesök i Botkyrka"')
-    p.add_argument("--kommun", action="append", default=[],
+    p = sub.add_parser("new", parents=[talk], help="skapa ett nytt inlägg med färdig frontmatter",
+                       description="Skapar content/posts/<slug>.md med all frontmatter; "
+                                   "skriver aldrig över en fil.")
+    p.add_argument("title", metavar="TITEL", help='inläggets titel, t.ex. "Återbesök i Botkyrka"')
+    p.add_argument("--kommun", action="append", default=[], metavar="KOMMUN",
                    help="kommun som besöktes (kan anges flera gånger)")
-    p.add_argument("--tema", action="append", default=[],
+    p.add_argument("--tema", action="append", default=[], metavar="TEMA",
                    help="tema ur content/themes.yaml (kan anges flera gånger)")
-    p.add_argument("--kategori", help="kategori (standard: kommunbesok)")
-    p.add_argument("--datum", dest="date", help="postens datum ÅÅÅÅ-MM-DD (standard: i dag)")
+    p.add_argument("--kategori", metavar="KATEGORI", help="kategori (standard: kommunbesok)")
+    p.add_argument("--datum", dest="date", metavar="ÅÅÅÅ-MM-DD",
+                   help="inläggets datum (standard: i dag)")
     p.set_defaults(run=cmd_new)
 
-    p = sub.add_parser("check", help="kontrollera allt utan att bygga (länkar, ankare, ...)")
+    p = sub.add_parser("check", parents=[talk],
+                       help="kontrollera allt utan att bygga (länkar, ankare, ...)",
+                       description="Gör alla kontroller som build gör, och dessutom länkar och "
+                                   "ankare, utan att skriva något.")
     p.add_argument("--strict", action="store_true",
-                   help="underkänn även varningar (poster utan datum, oanvända teman)")
-    p.add_argument("--format", choices=["text", "json"], default="text",
+                   help="underkänn även varningar (t.ex. inlägg med datum i framtiden)")
+    p.add_argument("--format", choices=["text", "json"], default="text", metavar="FORMAT",
                    help="text (standard) eller json för redaktörens verktyg")
     p.set_defaults(run=cmd_check)
 
-    p = sub.add_parser("serve", help="förhandsgranska med utkast; bygger om vid ändring")
-    p.add_argument("--port", type=int, default=8000, help="port (standard: 8000; 0 = ledig)")
-    p.add_argument("--host", default="127.0.0.1", help="adress (standard: 127.0.0.1)")
-    p.set_defaults(run=cmd_serve)
+    p = sub.add_parser("serve", help="förhandsgranska med utkast; bygger om vid ändring",
+                       description="Bygger webbplatsen med utkast, visar den på den egna "
+                                   "datorn och bygger om när du sparar.")
+    p.add_argument("--port", type=_port, default=8000, metavar="PORT",
+                   help="port (standard: 8000; 0 = en ledig)")
+    p.add_argument("--host", default="127.0.0.1", metavar="ADRESS",
+                   help="adress att lyssna på (standard: 127.0.0.1)")
+    p.set_defaults(run=cmd_serve, quiet=False, verbose=False)
     return parser
 
 
 def run() -> NoReturn:
     """The `sitegen` command: main(), then exit without tearing the interpreter down.
     Freeing a large site's model object by object took ~0.7 s at 10,000 posts, and
-    everything sitegen writes is closed by then."""
+    everything sitegen writes is closed by then. Output to a reader that has gone (a
+    closed pipe) is dropped, never a traceback."""
+    guard_streams()
     code = main()
     sys.stdout.flush()
     sys.stderr.flush()
@@ -147,14 +213,19 @@ def run() -> NoReturn:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = make_parser().parse_args(argv)
+    clock = Clock()
+    try:
+        args = make_parser().parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a mistake in the arguments
+        return exc.code if isinstance(exc.code, int) else 2
+    args.clock = clock
     try:
         code: int = args.run(args)
         return code
     except SitegenError as exc:
         _print_problems(exc.problems)
-        print(_summary(exc.problems), file=sys.stderr)
+        say(_summary(exc.problems), sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("avbrutet", file=sys.stderr)
+        say("avbrutet", sys.stderr)
         return 130

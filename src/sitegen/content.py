@@ -88,7 +88,7 @@ def split_frontmatter(source: SourceFile) -> tuple[Located, str, int] | Problem:
     """(frontmatter, body, lines before the body)."""
     text = source.text
     if not text.strip():
-        return Problem(source.path, 1, "filen är tom; en post börjar med frontmatter mellan "
+        return Problem(source.path, 1, "filen är tom; ett inlägg börjar med frontmatter mellan "
                                        "två rader ---")
     if text.split("\n", 1)[0].rstrip() != "---":
         return Problem(source.path, 1, "frontmatter saknas: filen ska börja med en rad ---")
@@ -249,7 +249,7 @@ class _Checker:
 def _date(check: _Checker) -> dt.date | None:
     value = check.doc.value.get("date")
     if value is None:
-        check.error((), "datum saknas: posten sorteras sist och visar \"Datum saknas\"",
+        check.error((), "datum saknas: inlägget sorteras sist och visar \"Datum saknas\"",
                     Severity.WARNING)
         return None
     if isinstance(value, dt.datetime):

@@ -4,6 +4,7 @@ prints them; nothing below the CLI prints or exits."""
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -27,9 +28,11 @@ class Problem:
     severity: Severity = Severity.ERROR
 
     def __str__(self) -> str:
+        """One line for a terminal: control characters from file names and values are
+        shown escaped, never passed to the terminal (nor split the line)."""
         where = f"{self.path}:{self.line}" if self.line else self.path
         prefix = "varning: " if self.severity is Severity.WARNING else ""
-        return f"{where}: {prefix}{self.message}"
+        return printable(f"{where}: {prefix}{self.message}")
 
     @property
     def is_error(self) -> bool:
@@ -42,6 +45,23 @@ class SitegenError(Exception):
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def printable(text: str) -> str:
+    """`text` safe to print on a terminal: control characters (ESC, BEL, newline …),
+    format characters (bidi overrides, zero-width) and line separators are shown as
+    Python escapes (`\\x1b`, `\\n`, `\\u202e`), so a file name or a YAML value can neither
+    drive the terminal nor split a message in two."""
+    if text.isprintable():
+        return text
+    return "".join(_escaped(ch) for ch in text)
+
+
+def _escaped(ch: str) -> str:
+    if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+        return ch
+    escape = repr(ch)[1:-1]
+    return escape if escape.startswith("\\") else f"\\u{ord(ch):04x}"
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:

@@ -25,6 +25,11 @@ from sitegen.slugs import slugify
 
 _PLAIN = re.compile(r"^[^\W\d_][\w .()-]*$")
 
+MAX_SLUG = 200
+"""The longest slug `new` makes. The slug is the file's name and a folder's in the
+output; file systems take 255 bytes a name, and editors add to it for their swap and
+backup files (`.slug.md.swp`, `slug.md~`)."""
+
 
 @dataclass(frozen=True)
 class NewPost:
@@ -81,22 +86,30 @@ def new_post(root: Path, title: str, municipalities: Sequence[str], themes: Sequ
     if not slug:
         problems.append(Problem("titel", 0, f'titeln "{title}" ger ingen adress; använd '
                                             "bokstäver eller siffror"))
+    elif len(slug) > MAX_SLUG:
+        problems.append(Problem("titel", 0, f"titeln ger en för lång adress ({len(slug)} tecken, "
+                                            f"högst {MAX_SLUG}); korta titeln. Adressen blir "
+                                            f"filens namn: {slug[:40]}…"))
     if problems:
         raise SitegenError(problems)
     shown = f"content/posts/{slug}.md"
     path = root / shown
+    exists = Problem(shown, 0, "filen finns redan; sitegen new skriver aldrig över ett inlägg. "
+                               "Redigera filen eller välj en annan titel")
     if path.exists():
-        raise SitegenError([Problem(shown, 0, "filen finns redan; sitegen new skriver aldrig "
-                                              "över en post. Redigera filen eller välj en "
-                                              "annan titel")])
+        raise SitegenError([exists])
     earlier = latest_visit(root, config, vocabulary, found_m)
     text = skeleton(title, today or dt.date.today(), category, found_m, theme_names, earlier)
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even racing
-            handle.write(text)
-    except FileExistsError:
-        raise SitegenError([Problem(shown, 0, "filen finns redan")]) from None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite, racing
+                handle.write(text)
+        except FileExistsError:
+            raise SitegenError([exists]) from None
+    except OSError as exc:
+        raise SitegenError([Problem(shown, 0, f"kan inte skrivas: {exc.strerror or exc}")]) \
+            from None
     return NewPost(path, shown, f"/{category}/{slug}/", earlier)
 
 

@@ -37,6 +37,7 @@ from sitegen.model import (
     swedish_date,
 )
 from sitegen.output import INDEX, check_relative
+from sitegen.progress import Progress, silent
 from sitegen.site import InputEntry, PlanEntry, Site, chronological, served_by, url_of
 from sitegen.slugs import swedish_key
 
@@ -307,6 +308,9 @@ class JobResult:
     """Source paths of the posts whose bodies the page shows (when rendered)."""
 
 
+RENDERING = "Renderar sidor"
+"""The progress stage of rendering."""
+
 PARALLEL_FROM = 1500
 """Pages below which rendering stays in one process (forking costs more than it saves)."""
 
@@ -327,7 +331,7 @@ def _render_run(run: tuple[int, int]) -> list[JobResult]:
 
 
 def _in_parallel(renderer: Renderer, jobs: list[Job], workers: int,
-                 meanwhile: Callable[[], None]) -> list[JobResult]:
+                 meanwhile: Callable[[], None], progress: Progress) -> list[JobResult]:
     """Render on `workers` forked processes; each inherits the site model and the
     compiled templates, writes its pages to the sink itself and sends back only what
     happened to each. This process does `meanwhile` as they render."""
@@ -337,9 +341,12 @@ def _in_parallel(renderer: Renderer, jobs: list[Job], workers: int,
     runs = [(start, start + size) for start in range(0, len(jobs), size)]
     try:
         with fork_pool(workers) as pool:
-            pending = pool.map_async(_render_run, runs, chunksize=1)
+            pending = pool.imap(_render_run, runs, chunksize=1)
             meanwhile()
-            shares = pending.get()
+            shares = []
+            for share in pending:
+                shares.append(share)
+                progress(RENDERING, min(len(jobs), len(shares) * size), len(jobs))
     finally:
         _SHARED = None
     return [result for share in shares for result in share]
@@ -351,9 +358,11 @@ class Renderer:
     def __init__(self, site: Site, layouts: Path, assets: dict[str, Asset],
                  reuse: Reuse | None = None, sink: Sink | None = None,
                  static: dict[str, Path] | None = None,
-                 meanwhile: Callable[[], None] = lambda: None) -> None:
+                 meanwhile: Callable[[], None] = lambda: None,
+                 progress: Progress = silent) -> None:
         self.site = site
         self.meanwhile = meanwhile
+        self.progress = progress
         """What this process does while forked workers render (after rendering when
         there are none)."""
         self.assets = assets
@@ -541,10 +550,15 @@ class Renderer:
         only = self.reuse.only if self.reuse is not None else None
         workers = parallel_workers(len(jobs) if only is None else len(only), PARALLEL_FROM)
         if workers > 1:
-            results = _in_parallel(self, jobs, workers, self.meanwhile)
+            results = _in_parallel(self, jobs, workers, self.meanwhile, self.progress)
         else:
-            results = [self._render_job(job) for job in jobs]
+            results = []
+            for job in jobs:
+                results.append(self._render_job(job))
+                if len(results) % 100 == 0:
+                    self.progress(RENDERING, len(results), len(jobs))
             self.meanwhile()
+        self.progress(RENDERING, len(jobs), len(jobs))
         for result in results:
             if result.fingerprint is not None:
                 self.fingerprints[result.path] = result.fingerprint
@@ -943,8 +957,9 @@ class Rendered:
 def render_site(site: Site, layouts: Path, assets: dict[str, Asset],
                 reuse: Reuse | None = None, sink: Sink | None = None,
                 static: dict[str, Path] | None = None,
-                meanwhile: Callable[[], None] = lambda: None) -> Rendered:
-    renderer = Renderer(site, layouts, assets, reuse, sink, static, meanwhile)
+                meanwhile: Callable[[], None] = lambda: None,
+                progress: Progress = silent) -> Rendered:
+    renderer = Renderer(site, layouts, assets, reuse, sink, static, meanwhile, progress)
     renderer.render_all()
     # Several pages fail the same way when one template is broken: report it once.
     problems = sorted(set(renderer.problems))

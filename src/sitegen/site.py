@@ -245,7 +245,7 @@ def _resolve_followups(
             continue
         if earlier is post:
             problems.append(Problem(followup.source.path, followup.source.line,
-                                    "en post kan inte följa upp sig själv"))
+                                    "ett inlägg kan inte följa upp sig självt"))
             continue
         followed[earlier.slug].append(post)
         ids = [item.id for item in earlier.plan]

@@ -76,7 +76,7 @@ class ImportReport:
         if parts:
             lines.append("Borttaget: " + ", ".join(parts))
         if self.skipped_items:
-            lines.append("Överhoppade poster: " + _counts(self.skipped_items))
+            lines.append("Överhoppat ur exporten: " + _counts(self.skipped_items))
         if self.shortcodes:
             lines.append("Kortkoder (shortcodes): " + _counts(self.shortcodes))
         if self.block_comments_removed:

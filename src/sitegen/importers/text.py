@@ -15,6 +15,7 @@ from typing import Any
 from sitegen.errors import Problem, Severity, SitegenError, display_path
 from sitegen.importers.report import ImportReport
 from sitegen.importers.writer import render_document, write_file
+from sitegen.progress import Progress, silent
 from sitegen.registry import Register, default_register
 from sitegen.slugs import slugify
 
@@ -69,7 +70,8 @@ class TextPost:
         return render_document(meta, self.body)
 
 
-def import_text(source_dir: Path, site_root: Path, *, force: bool = False) -> ImportReport:
+def import_text(source_dir: Path, site_root: Path, *, force: bool = False,
+                progress: Progress = silent) -> ImportReport:
     """Import every `*.txt` file in `source_dir` (sorted) into `site_root/content/posts/`."""
     if not source_dir.is_dir():
         raise SitegenError([Problem(source_dir.as_posix(), 0, "mappen finns inte")])
@@ -77,7 +79,9 @@ def import_text(source_dir: Path, site_root: Path, *, force: bool = False) -> Im
     register = default_register()
     posts_dir = site_root / "content" / "posts"
     seen: dict[str, str] = {}
-    for path in sorted(source_dir.glob("*.txt")):
+    files = sorted(source_dir.glob("*.txt"))
+    for done, path in enumerate(files):
+        progress("Importerar", done, len(files))
         shown = path.as_posix()
         try:
             text = path.read_text("utf-8")
@@ -101,6 +105,7 @@ def import_text(source_dir: Path, site_root: Path, *, force: bool = False) -> Im
         target = posts_dir / f"{post.slug}.md"
         report.missing_dates.append(display_path(target, site_root))
         write_file(target, post.document(), site_root, report, force=force)
+    progress("Importerar", len(files), len(files))
     return report
 
 

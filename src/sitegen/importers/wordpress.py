@@ -27,6 +27,7 @@ from sitegen.errors import Problem, Severity, SitegenError, did_you_mean
 from sitegen.importers.report import ImportReport
 from sitegen.importers.themes import ThemeName, read_themes, theme_index
 from sitegen.importers.writer import render_document, write_file
+from sitegen.progress import Progress, silent
 from sitegen.registry import Municipality, Register, default_register
 from sitegen.slugs import SLUG_PATTERN, slugify
 
@@ -69,7 +70,7 @@ class _Item:
 
 
 def import_wordpress(export: Path, site_root: Path, *, force: bool = False,
-                     mapping: Path | None = None) -> ImportReport:
+                     mapping: Path | None = None, progress: Progress = silent) -> ImportReport:
     """Import the posts and pages of a WordPress export into `site_root/content/`."""
     shown = export.as_posix()
     try:
@@ -89,7 +90,9 @@ def import_wordpress(export: Path, site_root: Path, *, force: bool = False,
     lines = _item_lines(text)
     converter = _Converter(register, theme_index(themes), terms_map, report)
     used: dict[tuple[str, str], str] = {}
-    for item in _children(channel, "item"):
+    items = _children(channel, "item")
+    for done, item in enumerate(items):
+        progress("Importerar", done, len(items))
         parsed = converter.item(item, authors, lines, shown)
         if parsed is None:
             continue
@@ -119,6 +122,7 @@ def import_wordpress(export: Path, site_root: Path, *, force: bool = False,
         parsed.meta.pop("_draft_reason", None)
         write_file(target, render_document(parsed.meta, parsed.body), site_root, report,
                    force=force)
+    progress("Importerar", len(items), len(items))
     report.site_aliases.update(converter.site_aliases)
     return report
 
