@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import gc
 import time
 from collections.abc import Callable, Iterator
@@ -79,6 +80,7 @@ def load(root: Path, *, drafts: bool = False,
         root, ctx, problems, parse_post, "posts", before_parse=prefill, stored=stored)
     pages: list[tuple[Page, content.Loaded]] = content.load_all(
         root, ctx, problems, parse_page, "pages", stored=stored)
+    problems += content.future_dates(root, [p for p, _ in posts], dt.date.today())
     # The site-wide checks (URLs, follow-ups) run even when some files had errors, so
     # one run reports everything; posts that failed are left out of them.
     valid = {p.slug for p, _ in posts}

@@ -292,7 +292,7 @@ def _unused_themes(root: Path, site: Site) -> list[Problem]:
                     f'temat "{theme.name}" används inte av något inlägg; ta bort det, tagga '
                     "ett inlägg med det eller skriv keep: true om det ska finnas kvar",
                     Severity.WARNING)
-            for theme in site.themes if theme not in used]
+            for theme in site.themes if theme not in used and not theme.keep]
 
 
 # ---------------------------------------------------------------- output

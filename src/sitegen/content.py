@@ -131,7 +131,7 @@ def parse_vocabulary(doc: Located) -> Vocabulary | list[Problem]:
     problems: list[Problem] = []
     themes: list[Theme] = []
     lookup: dict[str, Theme] = {}
-    allowed = ("name", "slug", "description", "synonyms")
+    allowed = ("name", "slug", "description", "synonyms", "keep")
     for index, entry in enumerate(doc.value):
         line = doc.line(index)
         if not isinstance(entry, dict):
@@ -160,7 +160,12 @@ def parse_vocabulary(doc: Located) -> Vocabulary | list[Problem]:
             problems.append(Problem(doc.path, doc.line(index, "description"),
                                     "description ska vara text"))
             continue
-        theme = Theme(name.strip(), slug, description.strip(), tuple(synonyms))
+        keep = entry.get("keep", False)
+        if not isinstance(keep, bool):
+            problems.append(Problem(doc.path, doc.line(index, "keep"),
+                                    "keep ska vara true eller false"))
+            continue
+        theme = Theme(name.strip(), slug, description.strip(), tuple(synonyms), keep)
         for word in (theme.name, theme.slug, *theme.synonyms):
             key = " ".join(word.casefold().split())
             other = lookup.get(key)
@@ -249,9 +254,11 @@ class _Checker:
 def _date(check: _Checker) -> dt.date | None:
     value = check.doc.value.get("date")
     if value is None:
-        check.error((), "datum saknas: inlägget sorteras sist och visar \"Datum saknas\"",
-                    Severity.WARNING)
+        check.error((), "datum saknas: inlägget sorteras sist och visar \"Datum saknas\". Är "
+                        f"datumet förlorat, skriv date: {UNKNOWN_DATE}", Severity.WARNING)
         return None
+    if isinstance(value, str) and value.strip().casefold() == UNKNOWN_DATE:
+        return None  # known to be lost: the post shows "Datum saknas", no warning
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -325,7 +332,18 @@ _STATUS_WORDS = {s.value: s for s in Status} | {
     "in progress": Status.IN_PROGRESS, "not started": Status.NOT_STARTED,
     "genomförd": Status.DONE, "klar": Status.DONE, "pågår": Status.IN_PROGRESS,
     "ej påbörjad": Status.NOT_STARTED, "struken": Status.DROPPED,
+    "ej bedömd": Status.UNASSESSED, "inte bedömd": Status.UNASSESSED,
+    # No status written yet is not a status either.
+    "": Status.UNASSESSED, "none": Status.UNASSESSED,
 }
+_STATUSES = "done, in_progress, not_started, dropped"
+
+UNKNOWN_DATE = "okänt"
+"""`date: okänt`: the post's date is known to be lost (an imported post); it builds
+without the warning a missing date gets."""
+
+SKELETON_TEXT = "Skriv inlägget här."
+"""The body `sitegen new` writes; a post that still holds it is not written yet."""
 
 
 def _followup(check: _Checker) -> FollowUp | None:
@@ -356,7 +374,7 @@ def _followup(check: _Checker) -> FollowUp | None:
         if status is None:
             check.error((*at, "status"), f'okänd status "{entry.get("status", "")}"'
                         + did_you_mean(raw_status, [s.value for s in Status])
-                        + " (done, in_progress, not_started, dropped)")
+                        + f" ({_STATUSES}; unassessed i ett utkast)")
             continue
         note = entry.get("note", "")
         if not isinstance(note, str):
@@ -365,6 +383,42 @@ def _followup(check: _Checker) -> FollowUp | None:
         items.append(ItemFollowUp(str(entry["item"]).strip(), status, note.strip(),
                                   Source(check.doc.path, check.doc.line(*at))))
     return FollowUp(of.strip(), tuple(items), Source(check.doc.path, check.doc.line("followup")))
+
+
+def _unfinished(check: _Checker, followup: FollowUp | None, body: str, offset: int,
+                draft: bool) -> None:
+    """What `sitegen new` left for the editor: plan items not yet assessed and the
+    placeholder text. Only a draft may publish (in the preview) with them: they would
+    show a skeleton as the municipality's account."""
+    severity = Severity.WARNING if draft else Severity.ERROR
+    until = ("; det måste vara gjort innan draft: true tas bort" if draft
+             else "; eller behåll draft: true tills det är gjort")
+    for item in followup.items if followup is not None else ():
+        if item.status is Status.UNASSESSED:
+            check.problems.append(Problem(
+                item.source.path, item.source.line,
+                f'planpunkt "{item.item_id}" är inte bedömd: skriv status ({_STATUSES}) '
+                "eller ta bort punkten" + until, severity))
+    at = body.find(SKELETON_TEXT)
+    if at >= 0:
+        check.problems.append(Problem(
+            check.doc.path, offset + body.count("\n", 0, at) + 1,
+            f'texten är inte skriven: "{SKELETON_TEXT}" står kvar' + until, severity))
+
+
+def future_dates(root: Path, posts: list[Post], today: dt.date) -> list[Problem]:
+    """A date more than a week ahead is most likely a typo (2061 for 2016). Not part of
+    parsing, whose results are cached: this depends on the day."""
+    return [Problem(p.source.path, _date_line(root / p.source.path),
+                    f"datumet {p.date} ligger mer än en vecka fram i tiden; stämmer det?",
+                    Severity.WARNING)
+            for p in posts if p.date is not None and p.date > today + dt.timedelta(days=7)]
+
+
+def _date_line(path: Path) -> int:
+    text = read_text(path, "")
+    lines = text.split("\n") if isinstance(text, str) else []
+    return next((n for n, line in enumerate(lines, 1) if line.startswith("date:")), 0)
 
 
 def _aliases(check: _Checker) -> tuple[tuple[str, ...], tuple[int, ...]]:
@@ -447,6 +501,7 @@ def parse_post(source: SourceFile, ctx: ContentContext,
                 for _, text, th, line in _items(check, "national_input", ctx.vocabulary,
                                                 with_id=False)]
     followup = _followup(check)
+    _unfinished(check, followup, body, offset, draft)
     if sum(p.is_error for p in problems) > before or title is None:
         return None
     rendered = render_markdown(ctx.md, body, line_offset=offset)

@@ -32,6 +32,9 @@ class Status(StrEnum):
     IN_PROGRESS = "in_progress"
     NOT_STARTED = "not_started"
     DROPPED = "dropped"
+    UNASSESSED = "unassessed"
+    """Not yet assessed: what `sitegen new` writes for each item of a revisit. Never a
+    fact: the site shows no status from it, and only a draft may have it."""
 
     @property
     def label(self) -> str:
@@ -43,6 +46,7 @@ _STATUS_LABELS = {
     Status.IN_PROGRESS: "Pågår",
     Status.NOT_STARTED: "Ej påbörjad",
     Status.DROPPED: "Struken",
+    Status.UNASSESSED: "Ej bedömd",
 }
 
 
@@ -52,6 +56,8 @@ class Theme:
     slug: str
     description: str = ""
     synonyms: tuple[str, ...] = ()
+    keep: bool = False
+    """Kept in the vocabulary though no post uses it yet (no warning)."""
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,11 @@
 
 The editor names the municipalities and themes on the command line; they are checked
 against the register and the vocabulary here (with a did-you-mean), so the file that
-comes out already passes `sitegen check`. A revisit gets a `followup` of the latest
-earlier visit to the same municipality, one placeholder per plan item.
+comes out already passes `sitegen check` (with warnings for what is left to write).
+The post is a draft until the editor removes `draft: true`; `check` and `build` hold
+it back until its text is written. A revisit gets a `followup` of the latest earlier
+visit to the same municipality, one item per plan item, each `unassessed`: a status
+the site never shows, so a skeleton cannot turn "Pågår" into "Ej påbörjad".
 """
 
 from __future__ import annotations
@@ -168,8 +171,10 @@ def skeleton(title: str, date: dt.date, category: str, municipalities: Sequence[
         lines += [
             f"# Återbesök: uppföljning av {json.dumps(earlier.title, ensure_ascii=False)}"
             f" ({when}).",
-            "# status: done (genomförd), in_progress (pågår), not_started (ej påbörjad),",
-            "# dropped (struken). Ta bort punkter ni inte följde upp.",
+            "# Bedöm varje punkt: byt unassessed (ej bedömd) mot done (genomförd),",
+            "# in_progress (pågår), not_started (ej påbörjad) eller dropped (struken), och",
+            "# ta bort punkter ni inte följde upp. En punkt som inte är bedömd visas aldrig",
+            "# på webbplatsen, och inlägget kan inte publiceras förrän alla är bedömda.",
             "followup:",
             f"  of: {earlier.slug}",
         ]
@@ -178,15 +183,16 @@ def skeleton(title: str, date: dt.date, category: str, municipalities: Sequence[
             lines += [
                 f"    # {' '.join(item.text.split())}",
                 f"    - item: {json.dumps(item.id)}",
-                "      status: not_started",
+                "      status: unassessed",
                 '      note: ""',
             ]
     lines += [
-        "# Utkast visas bara i förhandsgranskningen (sitegen serve):",
-        "# draft: true",
+        "# Ett utkast visas bara i förhandsgranskningen (sitegen serve). Ta bort raden",
+        "# när inlägget är klart att publiceras.",
+        "draft: true",
         "---",
         "",
-        "Skriv inlägget här. Underrubriker skrivs `## Rubrik`.",
+        f"{content.SKELETON_TEXT} Underrubriker skrivs `## Rubrik`.",
         "",
     ]
     return "\n".join(lines)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sitegen.config import Redirect, SiteConfig
 from sitegen.errors import Problem, did_you_mean
 from sitegen.model import ItemFollowUp, NationalInput, Page, PlanItem, Post, Theme
+from sitegen.model import Status as ItemStatus
 from sitegen.output import odd_character
 from sitegen.registry import County, Municipality
 from sitegen.slugs import swedish_key
@@ -257,7 +258,8 @@ def _resolve_followups(
                                         f'planpunkten "{item.item_id}" finns inte i '
                                         f'"{earlier.slug}"' + hint))
                 continue
-            statuses[(earlier.slug, item.item_id)] = Status(item, post)
+            if item.status is not ItemStatus.UNASSESSED:  # never shown as a fact
+                statuses[(earlier.slug, item.item_id)] = Status(item, post)
     problems.extend(_cycles(posts, by_slug))
     return statuses, followed
 
