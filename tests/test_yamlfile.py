@@ -5,6 +5,7 @@ PyYAML's safe loader gives, and the lines of every key and item; other documents
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -162,3 +163,38 @@ def test_everyday_shapes_are_read_as_pyyaml_reads_them(text: str) -> None:
 ])
 def test_other_documents_go_to_pyyaml(text: str) -> None:
     assert _agrees_with_pyyaml(text) is None
+
+
+@pytest.mark.parametrize(("text", "line", "message"), [
+    # An unclosed quote: where it opens, not where the frontmatter ends.
+    ('title: "Familjerådslag i Botkyrka\ndate: 2016-03-08\nthemes: [A]\n' + "x: 1\n" * 18, 2,
+     'citattecknet som börjar här stängs aldrig: avsluta texten med samma tecken (" eller \')'),
+    ("title: 'Familjerådslag\ndate: 2016-03-08\n", 2, "citattecknet som börjar här stängs"),
+    # ... also when a later quote closes it.
+    ('title: "Familjerådslag\ndate: 2016-03-08\nsummary: "Kort"\n', 2,
+     "citattecknet som börjar här stängs aldrig: avsluta texten med samma tecken (\" eller "
+     "'); texten fortsätter till rad 4"),
+    ("title: X\nthemes:\n\t- Samverkan\n", 4,
+     "tabb i indraget: YAML drar in med mellanslag; byt tabben mot mellanslag"),
+    ("title: Botkyrka: ett återbesök\ndate: 2016-03-08\n", 2,
+     'kolon i en text utan citattecken: sätt citattecken runt texten, t.ex. '
+     'title: "Botkyrka: ett återbesök"'),
+    ("themes: [Samverkan, Utbildning\ndate: 2016-03-08\n", 2,
+     "hakparentesen [ stängs aldrig: avsluta listan med ] på samma rad"),
+    ("title Botkyrka\ndate: 2016-03-08\n", 2, "kolon saknas efter nyckeln: skriv nyckel: värde"),
+    ("title: *x\n", 2, "* inleder ett alias i YAML: sätt citattecken runt texten"),
+    ('title: "C:\\mappar"\n', 2, "okänd escape-sekvens"),
+    ("themes:\n  - A\n - B\n", 4, "indraget stämmer inte"),
+])
+@pytest.mark.parametrize("deep", [False, True], ids=["libyaml", "python"])
+def test_yaml_errors_in_swedish_where_the_mistake_starts(
+        text: str, line: int, message: str, deep: bool,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    if deep:  # the pure Python parser, which words its errors differently
+        monkeypatch.setattr(yamlfile, "_FastLoader", None)
+    problem = load_yaml(text, "post.md", line_offset=1)
+    assert isinstance(problem, Problem)
+    assert (problem.line, problem.message.startswith(f"ogiltig YAML: {message}")) == (
+        line, True), problem
+    assert not re.search(r"\b(found|expected|while|scanning|parsing|mapping|stream)\b",
+                         problem.message)

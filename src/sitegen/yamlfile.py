@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from sitegen.errors import Problem
+from sitegen.yamlerrors import yaml_problem
 
 KeyPath = tuple[str | int, ...]
 
@@ -416,10 +417,7 @@ def _with_pyyaml(text: str, path: str, line_offset: int, shallow: bool) -> Locat
                 value, lines = loader.construct_document(node), {}
                 _walk(node, (), line_offset, lines, set())
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 + line_offset) if mark else line_offset + 1
-        what = exc.problem or exc.context or "okänt fel"
-        return Problem(path, line, f"ogiltig YAML: {what}")
+        return yaml_problem(exc, text, path, line_offset)
     except yaml.reader.ReaderError as exc:
         return _reader_problem(exc, text, path, line_offset)
     except yaml.YAMLError as exc:
