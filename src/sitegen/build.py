@@ -27,6 +27,8 @@ class LoadedSite:
     loaded: dict[str, content.Loaded]
     """Source path → links and anchors, for the link checks."""
     warnings: list[Problem]
+    errors: list[Problem] = field(default_factory=list)
+    """Errors of single files, with `keep_going`: those files are left out of `site`."""
 
 
 @dataclass
@@ -52,9 +54,11 @@ def _salt(root: Path) -> str:
 
 
 def load(root: Path, *, drafts: bool = False,
-         cache: incremental.ParseCache | None = None) -> LoadedSite:
+         cache: incremental.ParseCache | None = None, keep_going: bool = False) -> LoadedSite:
     """Read and validate everything; raise SitegenError with every error found. With a
-    cache, files whose text is unchanged are not parsed again."""
+    cache, files whose text is unchanged are not parsed again. With `keep_going`, errors
+    of single files do not stop it: the site is made of the files without errors, and
+    the errors come with it (for `check`, which goes on to the links)."""
     problems: list[Problem] = []
     config = load_config(root)
     vocabulary = content.load_vocabulary(root)
@@ -89,11 +93,12 @@ def load(root: Path, *, drafts: bool = False,
     site = build_site(config, kept, [p for p, _ in pages], vocabulary.themes, invalid=invalid)
     if isinstance(site, list):
         raise SitegenError(problems + site)
-    if any(p.is_error for p in problems):
+    if any(p.is_error for p in problems) and not keep_going:
         raise SitegenError(problems)
     loaded = {p.source.path: extra for p, extra in posts} | {
         p.source.path: extra for p, extra in pages}
-    return LoadedSite(site, loaded, [p for p in problems if not p.is_error])
+    return LoadedSite(site, loaded, [p for p in problems if not p.is_error],
+                      [p for p in problems if p.is_error])
 
 
 def _site_wide(root: Path, site: Site, assets: dict[str, render.Asset],

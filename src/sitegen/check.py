@@ -50,13 +50,17 @@ class CheckResult:
 
 
 def check_site(root: Path) -> CheckResult:
-    """Validate the site in `root` without writing anything."""
+    """Validate the site in `root` without writing anything: every problem of every
+    file in one run. Files with errors are left out of the site, but their links are
+    checked too (if their frontmatter could be read); only errors in the settings, the
+    theme vocabulary or across files (two posts on one address) stop the check before
+    the links."""
     try:
-        loaded = load(root, drafts=True)
+        loaded = load(root, drafts=True, keep_going=True)
     except SitegenError as exc:
         return CheckResult(sorted(exc.problems), None, None)
     site = loaded.site
-    problems = set(loaded.warnings)
+    problems = set(loaded.warnings) | set(loaded.errors)
     published = build_site(site.config, [p for p in site.posts if not p.draft],
                            list(site.pages), site.themes)
     if isinstance(published, list):  # e.g. a published post following up a draft
@@ -64,10 +68,40 @@ def check_site(root: Path) -> CheckResult:
     files, render_problems = _render_without_aliases(root, site)
     problems.update(render_problems)
     if not render_problems:
-        problems.update(_LinkChecker(root, site, files).run())
+        failed = _failed_files(root, site)
+        problems.update(_LinkChecker(root, site, files, failed).run())
         problems.update(_alias_collisions(site, files))
-    problems.update(_unused_themes(root, site))
-    return CheckResult(sorted(problems), len(site.posts), len(site.pages))
+    if not loaded.errors:  # a post with errors may be the one that uses a theme
+        problems.update(_unused_themes(root, site))
+    posts = len(content.content_names(root, "posts"))
+    return CheckResult(sorted(problems), posts, len(content.content_names(root, "pages")))
+
+
+def _failed_files(root: Path, site: Site) -> dict[str, tuple[str, bool]]:
+    """The content files that failed validation, each with the address it would have and
+    whether it is a draft, as far as its frontmatter tells (a file whose frontmatter
+    cannot be read has no entry, but its name still keeps links to it from being
+    called broken: see _LinkChecker.unknown)."""
+    valid = {p.source.path for p in site.posts} | {p.source.path for p in site.pages}
+    failed: dict[str, tuple[str, bool]] = {}
+    for folder in ("posts", "pages"):
+        for name in content.content_names(root, folder):
+            path = f"content/{folder}/{name}"
+            if path in valid:
+                continue
+            source = content.read_source(root / path, root)
+            split = None if isinstance(source, Problem) else content.split_frontmatter(source)
+            if split is None or isinstance(split, Problem):
+                failed[path] = ("", False)
+                continue
+            meta = split[0].value
+            category = meta.get("category")
+            if not isinstance(category, str) or category not in site.config.categories:
+                category = site.config.visit_category
+            slug = name.removesuffix(".md")
+            url = f"/{slug}/" if folder == "pages" else f"/{category}/{slug}/"
+            failed[path] = (url, meta.get("draft") is True)
+    return failed
 
 
 # ---------------------------------------------------------------- rendering
@@ -133,7 +167,8 @@ _MD = make_parser()
 
 
 class _LinkChecker:
-    def __init__(self, root: Path, site: Site, files: dict[str, bytes]) -> None:
+    def __init__(self, root: Path, site: Site, files: dict[str, bytes],
+                 failed: dict[str, tuple[str, bool]]) -> None:
         self.root = root
         self.site = site
         self.files = files
@@ -145,6 +180,11 @@ class _LinkChecker:
         self.drafts = {p.url for p in site.posts if p.draft}
         self.sources: dict[str, Post | None] = {p.source.path: p for p in site.posts}
         self.sources |= {p.source.path: None for p in site.pages}
+        self.failed = {path: draft for path, (url, draft) in failed.items() if url}
+        self.url_by_source |= {path: url for path, (url, _) in failed.items() if url}
+        self.unknown = {posixpath.basename(path).removesuffix(".md") for path in failed}
+        """Slugs of the files that failed: the site lacks their pages for now, and a link
+        to them is not called broken."""
         self._ids: dict[str, frozenset[str]] = {}
         self.urls = sorted({url_of(f) for f in files if f.endswith(".html")})
 
@@ -156,9 +196,9 @@ class _LinkChecker:
 
     def run(self) -> list[Problem]:
         problems: list[Problem] = []
-        for path in sorted(self.sources):
-            post = self.sources[path]
-            is_draft = post is not None and post.draft
+        for path in sorted(self.sources.keys() | self.failed.keys()):
+            post = self.sources.get(path)
+            is_draft = self.failed.get(path, post is not None and post.draft)
             for ref in _refs(self.root, path):
                 message = self.check(path, ref, is_draft)
                 if message:
@@ -211,6 +251,8 @@ class _LinkChecker:
         if file not in self.files:
             if normal in self.aliases or normal.rstrip("/") + "/" in self.aliases:
                 return None  # an old address; its redirect page is made by build
+            if posixpath.basename(normal.rstrip("/")) in self.unknown:
+                return None  # a post with errors (reported): its page is not made yet
             hint = self.asset_hint(normal) or did_you_mean(normal, self.urls)
             return f'länken "{href}" pekar på {normal}, som inte finns på webbplatsen' + hint
         url = url_of(file)
@@ -306,8 +348,9 @@ def summary(result: CheckResult, *, strict: bool = False) -> str:
     tally = (f"{_count(result.errors, 'fel', 'fel')}, "
              f"{_count(result.warnings, 'varning', 'varningar')}")
     if result.posts is None:
-        return (f"Kontrollen stannade vid innehållsfelen: {tally}. Länkar och ankare "
-                "kontrolleras när felen är rättade.")
+        return (f"Kontrollen stannade vid felen: {tally}. Länkar och ankare kontrolleras "
+                "när felen i inställningarna, temaförteckningen eller mellan inläggen är "
+                "rättade.")
     what = (f"{_count(result.posts, 'inlägg', 'inlägg')} och "
             f"{_count(result.pages or 0, 'sida', 'sidor')}")
     if not result.problems:
