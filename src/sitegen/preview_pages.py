@@ -129,9 +129,15 @@ def inject(page: bytes) -> bytes:
     return page[:at] + SCRIPT_TAG + b"\n" + page[at:]
 
 
-_BANNER_STYLE = ("margin:0;padding:.75rem 1rem;background:#fff3cd;color:#1a1a1a;"
-                 "border-bottom:2px solid #8a6d00;font:1rem/1.4 system-ui,sans-serif")
-_LINK = 'style="color:#0b4f8a"'
+CSS_PATH = "/__sitegen/preview.css"
+PREVIEW_CSS = b"""/* sitegen serve: the preview's own notes (a file, for the site's CSP). */
+.sitegen-note { margin: 0; padding: .75rem 1rem; background: #fff3cd; color: #1a1a1a;
+                border-bottom: 2px solid #8a6d00; font: 1rem/1.4 system-ui, sans-serif; }
+.sitegen-note a { color: #0b4f8a; }
+.sitegen-note code { color: #1a1a1a; }
+.sitegen-no-search ~ [data-search] { display: none; }
+"""
+_NOTE = f'<link rel="stylesheet" href="{CSS_PATH}"><p role="note" class="sitegen-note'
 _BODY = re.compile(rb"<body[^>]*>")
 _MAIN = re.compile(rb"<main[^>]*>")
 
@@ -145,18 +151,16 @@ def _after(pattern: re.Pattern[bytes], page: bytes, insert: bytes) -> bytes:
 
 def last_good_banner(page: bytes, path: str) -> bytes:
     """The last good version of a page, marked as such at its top."""
-    banner = (f'<p role="note" style="{_BANNER_STYLE}">Senaste fungerande versionen av '
-              f"{html.escape(path)}. Bygget är trasigt just nu; sidan laddas om när felen är "
-              "rättade.</p>").encode()
+    banner = (f'{_NOTE}">Senaste fungerande versionen av {html.escape(path)}. Bygget är '
+              "trasigt just nu; sidan laddas om när felen är rättade.</p>").encode()
     return _after(_BODY, page, banner)
 
 
 def search_note(page: bytes) -> bytes:
     """The search page of a preview, which has no search index: say so plainly and hide
     the search form that could only fail."""
-    note = ('<style>[data-search]{display:none}</style>'
-            f'<p role="note" style="{_BANNER_STYLE}">Sökningen finns inte i '
-            "förhandsgranskningen: sökindexet byggs av <code>sitegen build</code>. Hitta "
-            f'inläggen via <a {_LINK} href="/kommun/">kommunerna</a>, <a {_LINK} '
-            f'href="/tema/">teman</a> och <a {_LINK} href="/arkiv/">arkivet</a>.</p>').encode()
+    note = (f'{_NOTE} sitegen-no-search">Sökningen finns inte i förhandsgranskningen: '
+            "sökindexet byggs av <code>sitegen build</code>. Hitta inläggen via "
+            '<a href="/kommun/">kommunerna</a>, <a href="/tema/">teman</a> och '
+            '<a href="/arkiv/">arkivet</a>.</p>').encode()
     return _after(_MAIN, page, note)

@@ -37,8 +37,10 @@ import watchfiles
 from sitegen.build import BuildResult, build
 from sitegen.errors import Problem, SitegenError, printable
 from sitegen.preview_pages import (
+    CSS_PATH,
     EVENTS_PATH,
     LAST_GOOD,
+    PREVIEW_CSS,
     RELOAD_JS,
     SCRIPT_PATH,
     error_page,
@@ -184,6 +186,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.events()
         elif path == SCRIPT_PATH:
             self.send_bytes(HTTPStatus.OK, "text/javascript; charset=utf-8", RELOAD_JS)
+        elif path == CSS_PATH:
+            self.send_bytes(HTTPStatus.OK, "text/css; charset=utf-8", PREVIEW_CSS)
         elif path == LAST_GOOD or path.startswith(LAST_GOOD + "/"):
             self.last_good(path.removeprefix(LAST_GOOD) or "/")
         elif self.wants_html(path):
