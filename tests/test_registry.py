@@ -40,3 +40,50 @@ def test_municipalities_sorted_swedish() -> None:
     names = [m.name for m in default_register().municipalities]
     assert names[-1] == "Övertorneå"
     assert names.index("Åmål") > names.index("Ystad")
+
+
+# Issue 19's facts: how the municipalities name themselves as organisations.
+_CITIES = {"Stockholm", "Göteborg", "Malmö", "Borås", "Västerås", "Mölndal", "Trollhättan",
+           "Landskrona", "Haparanda", "Lidingö", "Solna", "Sundbyberg", "Vaxholm"}
+
+
+def _genitive(name: str) -> str:
+    """Swedish adds no genitive s to a name that ends in a vowel or in s, x or z."""
+    return name if name[-1].casefold() in "aeiouyåäösxz" else name + "s"
+
+
+def test_every_municipality_has_its_name_as_an_organisation() -> None:
+    wrong = []
+    for m in default_register().municipalities:
+        if m.name == "Gotland":
+            expected = "Region Gotland"
+        elif m.name == "Falun":
+            expected = "Falu kommun"
+        else:
+            expected = _genitive(m.name) + (" stad" if m.name in _CITIES else " kommun")
+        if m.organisation != expected:
+            wrong.append(f"{m.name}: {m.organisation!r}, expected {expected!r}")
+    assert not wrong, "\n".join(wrong)
+    assert sum(m.organisation.endswith(" stad") for m in default_register().municipalities) == 13
+
+
+def test_organisation_names_the_examples_give() -> None:
+    register = default_register()
+    for name, organisation in [("Botkyrka", "Botkyrka kommun"), ("Umeå", "Umeå kommun"),
+                               ("Kalix", "Kalix kommun"), ("Kramfors", "Kramfors kommun"),
+                               ("Åmål", "Åmåls kommun"), ("Boxholm", "Boxholms kommun"),
+                               ("Falun", "Falu kommun"), ("Gotland", "Region Gotland"),
+                               ("Göteborg", "Göteborgs stad"), ("Malmö", "Malmö stad"),
+                               ("Lilla Edet", "Lilla Edets kommun"),
+                               ("Upplands Väsby", "Upplands Väsby kommun")]:
+        found = register.lookup(name)
+        assert found is not None and found.organisation == organisation, name
+
+
+def test_lookup_by_organisation_name() -> None:
+    register = default_register()
+    assert register.lookup("Göteborgs stad") is register.lookup("Göteborg")
+    assert register.lookup("falu kommun") is register.lookup("Falun")
+    assert register.lookup("Region Gotland") is register.lookup("Gotland")
+    assert register.lookup("Boxholms kommun") is register.lookup("Boxholm")
+    assert register.lookup("Region Botkyrka") is None

@@ -30,6 +30,9 @@ class Municipality:
     """Official name without "kommun", e.g. "Botkyrka"."""
     slug: str
     county: County
+    organisation: str = ""
+    """The name of the municipality as an organisation, as it writes it: "Botkyrka
+    kommun", "Boxholms kommun", "Falu kommun", "Göteborgs stad", "Region Gotland"."""
 
 
 _SUFFIX = re.compile(r"\s+kommun$", re.IGNORECASE)
@@ -47,8 +50,10 @@ class Register:
 
     def lookup(self, name: str) -> Municipality | None:
         """The municipality called `name`; case, spacing and a trailing "kommun" are
-        forgiven ("botkyrka kommun" finds Botkyrka)."""
-        return self._by_key.get(_key(name))
+        forgiven ("botkyrka kommun" finds Botkyrka), and its name as an organisation
+        finds it too ("Göteborgs stad", "Falu kommun", "Region Gotland")."""
+        key = " ".join(name.casefold().split())
+        return self._by_key.get(_key(name)) or self._by_key.get(key)
 
     @property
     def names(self) -> list[str]:
@@ -68,7 +73,8 @@ def parse_register(text: str) -> Register:
     muni_slugs = unique_slugs([r["name"] for r in rows])
     municipalities = tuple(
         sorted(
-            (Municipality(r["code"], r["name"], muni_slugs[r["name"]], counties[r["county_code"]])
+            (Municipality(r["code"], r["name"], muni_slugs[r["name"]], counties[r["county_code"]],
+                          r["organisation"])
              for r in rows),
             key=lambda m: swedish_key(m.name),
         )
@@ -76,7 +82,8 @@ def parse_register(text: str) -> Register:
     return Register(
         municipalities=municipalities,
         counties=tuple(sorted(counties.values(), key=lambda c: swedish_key(c.name))),
-        _by_key={_key(m.name): m for m in municipalities},
+        _by_key={" ".join(m.organisation.casefold().split()): m for m in municipalities}
+        | {_key(m.name): m for m in municipalities},
     )
 
 
