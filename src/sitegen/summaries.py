@@ -1,0 +1,254 @@
+"""What happened where, counted once for every page that shows it: per municipality its
+visits, plan items by outcome and national inputs; the same counts per county, per
+theme and per year of the visit that made a plan; and the national figures.
+
+Pure and linear in the number of posts and items: one pass over the site model. The
+map's accessible names, the municipality and county pages, the plan ledger and the
+home page's figures all read these counts, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sitegen.model import Post, Status, Theme
+from sitegen.registry import County, Municipality
+from sitegen.site import Site
+
+
+class Outcome(StrEnum):
+    """Where a plan item ended up: the latest status a revisit gave it, or none."""
+
+    DONE = Status.DONE.value
+    IN_PROGRESS = Status.IN_PROGRESS.value
+    NOT_STARTED = Status.NOT_STARTED.value
+    DROPPED = Status.DROPPED.value
+    NOT_FOLLOWED_UP = "not_followed_up"
+    """No revisit assessed the item (on a closed archive: it never will)."""
+
+    @property
+    def label(self) -> str:
+        """As a status badge says it: "Genomförd", "Inte uppföljd"."""
+        return _WORDS[self][0]
+
+    @property
+    def heading(self) -> str:
+        """As a table's column says it: "Genomförda", "Inte uppföljda"."""
+        return _WORDS[self][1].capitalize()
+
+    def counted(self, n: int) -> str:
+        """"1 genomförd", "2 genomförda", "2 pågår"."""
+        return f"{n} {_WORDS[self][0].lower() if n == 1 else _WORDS[self][1]}"
+
+
+_WORDS = {  # one (as the status badges say it: Status.label), many
+    Outcome.DONE: (Status.DONE.label, "genomförda"),
+    Outcome.IN_PROGRESS: (Status.IN_PROGRESS.label, "pågår"),
+    Outcome.NOT_STARTED: (Status.NOT_STARTED.label, "ej påbörjade"),
+    Outcome.DROPPED: (Status.DROPPED.label, "strukna"),
+    Outcome.NOT_FOLLOWED_UP: ("Inte uppföljd", "inte uppföljda"),
+}
+
+OUTCOMES = tuple(Outcome)
+"""In the order tables and charts show them: furthest along first."""
+
+
+def plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+@dataclass(frozen=True)
+class StatusCounts:
+    """How many plan items ended up where."""
+
+    counts: tuple[int, ...] = (0,) * len(OUTCOMES)
+    """One count per outcome, in OUTCOMES order."""
+
+    @classmethod
+    def of(cls, counter: Counter[Outcome]) -> StatusCounts:
+        return cls(tuple(counter[o] for o in OUTCOMES))
+
+    def __getitem__(self, outcome: Outcome) -> int:
+        return self.counts[OUTCOMES.index(outcome)]
+
+    def items(self) -> list[tuple[Outcome, int]]:
+        return list(zip(OUTCOMES, self.counts, strict=True))
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+    @property
+    def followed_up(self) -> int:
+        """Items a revisit assessed, whatever it found."""
+        return self.total - self[Outcome.NOT_FOLLOWED_UP]
+
+    @property
+    def active(self) -> int:
+        """Items done or in progress."""
+        return self[Outcome.DONE] + self[Outcome.IN_PROGRESS]
+
+    @property
+    def share_followed_up(self) -> float | None:
+        return self.followed_up / self.total if self.total else None
+
+    @property
+    def share_active(self) -> float | None:
+        return self.active / self.total if self.total else None
+
+    def phrase(self, none: str = "ingen plan") -> str:
+        """"6 planpunkter: 2 genomförda, 2 pågår, 2 inte uppföljda", or `none`."""
+        if not self.total:
+            return none
+        parts = [o.counted(n) for o, n in self.items() if n]
+        return plural(self.total, "planpunkt", "planpunkter") + ": " + ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class MunicipalitySummary:
+    municipality: Municipality
+    visits: tuple[Post, ...]
+    """The posts filed under it, oldest first (undated last)."""
+    plan: StatusCounts
+    """The items of its visits' plans (a joint visit's plan counts for each)."""
+    inputs: int
+    """National inputs from its visits."""
+
+    @property
+    def county(self) -> County:
+        return self.municipality.county
+
+    @property
+    def revisited(self) -> bool:
+        return len(self.visits) > 1
+
+    def phrase(self) -> str:
+        """"Botkyrka: 2 besök, 6 planpunkter: 2 genomförda, 2 pågår, 2 inte uppföljda"."""
+        if not self.visits:
+            return f"{self.municipality.name}: inte besökt"
+        return (f"{self.municipality.name}: {plural(len(self.visits), 'besök', 'besök')}, "
+                f"{self.plan.phrase()}")
+
+
+@dataclass(frozen=True)
+class GroupSummary:
+    """A county, a theme or a year: how many municipalities, posts, items, inputs."""
+
+    name: str
+    slug: str
+    """"" for the group of items without a theme or posts without a date."""
+    municipalities: int
+    """Distinct municipalities visited (counties, years); municipalities of the theme's
+    posts (themes)."""
+    posts: int
+    """Visits (counties, years, the country); posts with the theme (themes)."""
+    plan: StatusCounts
+    inputs: int
+
+
+@dataclass(frozen=True)
+class Summaries:
+    municipalities: dict[Municipality, MunicipalitySummary]
+    """Every visited municipality, in the site model's order (by name)."""
+    counties: dict[County, GroupSummary]
+    """Counties with a visited municipality, by name."""
+    themes: dict[Theme | None, GroupSummary]
+    """Plan items and inputs by their own themes (None: items without one, last); posts by
+    the post's themes. Every theme of the vocabulary is here, used or not."""
+    years: dict[int | None, GroupSummary]
+    """By the year of the visit that made the plan (the first visit; a revisit's own plan
+    counts in its year). None: undated posts, last."""
+    national: GroupSummary
+    revisited: int = 0
+    """Municipalities visited more than once."""
+
+    def of(self, municipality: Municipality) -> MunicipalitySummary:
+        """Its summary; an empty one for a municipality never visited."""
+        found = self.municipalities.get(municipality)
+        if found is None:
+            found = MunicipalitySummary(municipality, (), StatusCounts(), 0)
+        return found
+
+
+def outcomes(site: Site, post: Post) -> list[Outcome]:
+    """The outcome of each of the post's plan items, in plan order."""
+    found = []
+    for item in post.plan:
+        status = site.statuses.get((post.slug, item.id))
+        found.append(Outcome(status.followup.status.value) if status else Outcome.NOT_FOLLOWED_UP)
+    return found
+
+
+class _Tally:
+    """Counts for one group while the posts are walked."""
+
+    __slots__ = ("inputs", "municipalities", "plan", "posts")
+
+    def __init__(self) -> None:
+        self.plan: Counter[Outcome] = Counter()
+        self.inputs = 0
+        self.posts = 0
+        self.municipalities: set[str] = set()
+
+    def add(self, post: Post, found: Iterable[Outcome], munis: Iterable[Municipality]) -> None:
+        self.posts += post.is_visit
+        self.plan.update(found)
+        self.inputs += len(post.national_input)
+        self.municipalities.update(m.code for m in munis)
+
+    def summary(self, name: str, slug: str) -> GroupSummary:
+        return GroupSummary(name, slug, len(self.municipalities), self.posts,
+                            StatusCounts.of(self.plan), self.inputs)
+
+
+def summarize(site: Site) -> Summaries:
+    """Every count, in one pass over the posts."""
+    per_muni: dict[Municipality, _Tally] = defaultdict(_Tally)
+    per_county: dict[County, _Tally] = defaultdict(_Tally)
+    per_year: dict[int | None, _Tally] = defaultdict(_Tally)
+    national = _Tally()
+    theme_plan: dict[Theme | None, Counter[Outcome]] = defaultdict(Counter)
+    theme_inputs: Counter[Theme | None] = Counter()
+    theme_munis: dict[Theme, set[str]] = defaultdict(set)
+    for post in site.posts:
+        if not post.is_visit and not post.plan and not post.national_input:
+            continue
+        found = outcomes(site, post)
+        for municipality in post.municipalities:
+            per_muni[municipality].add(post, found, (municipality,))
+        for county in post.counties:
+            per_county[county].add(post, found,
+                                   (m for m in post.municipalities if m.county == county))
+        per_year[post.year].add(post, found, post.municipalities)
+        national.add(post, found, post.municipalities)
+        for item, outcome in zip(post.plan, found, strict=True):
+            for theme in item.themes or (None,):
+                theme_plan[theme][outcome] += 1
+        for entry in post.national_input:
+            for theme in entry.themes or (None,):
+                theme_inputs[theme] += 1
+        for theme in post.themes:
+            theme_munis[theme].update(m.code for m in post.municipalities)
+    municipalities = {
+        m: MunicipalitySummary(m, posts, StatusCounts.of(per_muni[m].plan), per_muni[m].inputs)
+        for m, posts in site.by_municipality.items()}
+    themes: dict[Theme | None, GroupSummary] = {
+        t: GroupSummary(t.name, t.slug, len(theme_munis[t]), len(site.by_theme.get(t, ())),
+                        StatusCounts.of(theme_plan[t]), theme_inputs[t])
+        for t in site.themes}
+    if None in theme_plan or None in theme_inputs:
+        themes[None] = GroupSummary("Utan tema", "", 0, 0, StatusCounts.of(theme_plan[None]),
+                                    theme_inputs[None])
+    years = sorted(per_year, key=lambda y: (y is None, y or 0))
+    return Summaries(
+        municipalities=municipalities,
+        counties={c: per_county[c].summary(c.name, c.slug) for c in site.by_county},
+        themes=themes,
+        years={y: per_year[y].summary(str(y) if y else "Datum saknas", str(y or ""))
+               for y in years},
+        national=national.summary("Sverige", ""),
+        revisited=sum(1 for s in municipalities.values() if s.revisited),
+    )
