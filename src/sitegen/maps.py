@@ -139,23 +139,32 @@ def _fill(cat: Category, pattern_id: str, spacing: float) -> tuple[str, str]:
     """(the <pattern> element or "", the fill attribute) of a category."""
     if not cat.pattern:
         return "", cat.fallback
-    s = _num(spacing)
-    w = _num(spacing / 4)
+    return (pattern(pattern_id, cat.pattern, spacing, cat.fallback, "#0b5c8a", "km"),
+            f"url(#{pattern_id})")
+
+
+def pattern(pattern_id: str, kind: str, spacing: float, ground: str, ink: str,
+            css: str) -> str:
+    """An SVG <pattern> of `kind` ("streck": hatching, "kors": cross-hatching, "prick":
+    dots) every `spacing` units, in `ink` on `ground` (fallbacks without CSS; the marks
+    have the class `<css>-linje` or `<css>-prick`, the ground is its pattern's <rect>)."""
+    s = num(spacing)
+    w = num(spacing / 4)
     marks = {
-        "streck": f'<path class="km-linje" stroke="#0b5c8a" stroke-width="{w}" d="M0 0V{s}"/>',
-        "kors": (f'<path class="km-linje" stroke="#0b5c8a" stroke-width="{w}" '
+        "streck": f'<path class="{css}-linje" stroke="{ink}" stroke-width="{w}" d="M0 0V{s}"/>',
+        "kors": (f'<path class="{css}-linje" stroke="{ink}" stroke-width="{w}" '
                  f'd="M0 0V{s}M0 0H{s}"/>'),
-        "prick": (f'<circle class="km-prick" fill="#0b5c8a" cx="{_num(spacing / 2)}" '
-                  f'cy="{_num(spacing / 2)}" r="{_num(spacing / 5)}"/>'),
-    }[cat.pattern]
-    turn = ' patternTransform="rotate(45)"' if cat.pattern != "prick" else ""
-    defs = (f'<pattern id="{pattern_id}" width="{s}" height="{s}" '
-            f'patternUnits="userSpaceOnUse"{turn}><rect fill="{cat.fallback}" stroke="none" '
+        "prick": (f'<circle class="{css}-prick" fill="{ink}" cx="{num(spacing / 2)}" '
+                  f'cy="{num(spacing / 2)}" r="{num(spacing / 5)}"/>'),
+    }[kind]
+    turn = ' patternTransform="rotate(45)"' if kind != "prick" else ""
+    return (f'<pattern id="{pattern_id}" width="{s}" height="{s}" '
+            f'patternUnits="userSpaceOnUse"{turn}><rect fill="{ground}" stroke="none" '
             f'width="{s}" height="{s}"/>{marks}</pattern>')
-    return defs, f"url(#{pattern_id})"
 
 
-def _num(value: float) -> str:
+def num(value: float) -> str:
+    """A number for SVG text: two decimals at most, no trailing zeros."""
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
@@ -211,7 +220,7 @@ def map_svg(geometry: Geometry, register: Register, summaries: Summaries,
     head = (f'<svg xmlns="http://www.w3.org/2000/svg" class="karta karta-{view.value}'
             f'{" karta-lan" if county else ""}" viewBox="{x} {y} {w} {h}" width="320" '
             f'height="{height}" fill-rule="evenodd" stroke-linejoin="round" '
-            f'stroke="#6e6e6e" stroke-width="{_num(w / frame.display)}"')
+            f'stroke="#6e6e6e" stroke-width="{num(w / frame.display)}"')
     if not links:
         head += ' aria-hidden="true" focusable="false">'
     else:
@@ -227,15 +236,15 @@ def map_svg(geometry: Geometry, register: Register, summaries: Summaries,
     if county is None:  # a light halo under a dark line: visible on every fill
         parts.append(f'<g aria-hidden="true" fill="none" pointer-events="none">'
                      f'<path class="k-lansgrans-halo" stroke="#fdfcfa" stroke-width="'
-                     f'{_num(4 * w / frame.display)}" d="{level.county_borders}"/>'
+                     f'{num(4 * w / frame.display)}" d="{level.county_borders}"/>'
                      f'<path class="k-lansgrans" stroke="#1f2328" stroke-width="'
-                     f'{_num(2 * w / frame.display)}" d="{level.county_borders}"/></g>')
+                     f'{num(2 * w / frame.display)}" d="{level.county_borders}"/></g>')
     if highlight is not None and highlight in (m for m, _, _ in entries):
         summary = summaries.of(highlight)
         cat = category(summary, view)
         shape = level.shapes[highlight.code]
         parts.append(f'<path class="k-{cat.key} k-aktuell" fill="{fills[cat.key]}" '
-                     f'stroke="#1f2328" stroke-width="{_num(3 * w / frame.display)}" '
+                     f'stroke="#1f2328" stroke-width="{num(3 * w / frame.display)}" '
                      f'd="{shape.d}"><title>{escape(summary.phrase())}</title></path>')
     parts.append("</svg>")
     return "".join(parts)

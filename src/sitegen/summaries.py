@@ -60,6 +60,11 @@ def plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
+def percent(share: float | None) -> str:
+    """"50 %" (Swedish: a no-break space before the sign), or "–" when there is nothing."""
+    return "–" if share is None else f"{round(100 * share)}\u00a0%"
+
+
 @dataclass(frozen=True)
 class StatusCounts:
     """How many plan items ended up where."""

@@ -11,6 +11,7 @@ import jinja2
 
 from sitegen.build import load
 from sitegen.geometry import Geometry, load_geometry
+from sitegen.ledger import by_county, by_theme, by_year, chart_legend, chart_svg
 from sitegen.maps import View, legend, map_svg, table_rows
 from sitegen.registry import Municipality, default_register
 from sitegen.summaries import OUTCOMES, summarize
@@ -32,6 +33,10 @@ PAGE = """<!doctype html>
 <h2>{{ map.heading }}</h2>
 {{ map_figure(map.svg, map.legend, map.caption, map.table_id) }}
 {{ map_table(map.rows, map.caption, outcomes, map.table_id) }}
+{% endfor %}
+<h2>Uppföljning av planerna</h2>
+{% for chart in charts %}
+{{ chart_figure(chart.svg, chart.legend, chart.chart, chart.heading) }}
 {% endfor %}
 </main>
 </body>
@@ -68,9 +73,15 @@ def write_page(site_dir: Path, out: Path) -> Path:
                              view, prefix),
             "caption": f"{heading}: kommunerna på kartan",
             "rows": rows, "table_id": f"{prefix}-tabell"})
+    charts = [{"svg": chart_svg(c), "legend": chart_legend(c.id), "chart": c, "heading": h}
+              for c, h in [(by_theme(summaries, lambda t: f"/tema/{t.slug}/"), "Tema"),
+                           (by_county(summaries, lambda c: f"/lan/{c.slug}/"), "Län"),
+                           (by_year(summaries), "År")]]
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(REPO / "layouts"), autoescape=True)
     macros = env.get_template("map.html")
-    page = env.from_string(PAGE).render(maps=maps, outcomes=OUTCOMES,
+    ledger = env.get_template("ledger.html")
+    page = env.from_string(PAGE).render(maps=maps, outcomes=OUTCOMES, charts=charts,
+                                        chart_figure=ledger.module.chart_figure,  # type: ignore[attr-defined]
                                         map_figure=macros.module.map_figure,  # type: ignore[attr-defined]
                                         map_table=macros.module.map_table)  # type: ignore[attr-defined]
     out.mkdir(parents=True, exist_ok=True)
