@@ -42,6 +42,12 @@ class SiteConfig:
     """The category whose posts are visits (need municipalities and themes)."""
     redirects: tuple[Redirect, ...] = ()
     """Old addresses of the site (archive pages of the old blog) and where they lead."""
+    data_license: str = ""
+    """The open data's licence as an SPDX / Open Definition id ("CC0-1.0"); "" for none."""
+    data_license_url: str = ""
+    """Where the licence's text is."""
+    data_source: str = ""
+    """Who the open data come from, in words (the data package's source); "" names the site."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,9 @@ _FIELDS: dict[str, type | tuple[type, ...]] = {
     "categories": dict,
     "visit_category": str,
     "redirects": dict,
+    "data_license": str,
+    "data_license_url": str,
+    "data_source": str,
 }
 _DEFAULTS: dict[str, Any] = {
     "description": "",
@@ -75,6 +84,9 @@ _DEFAULTS: dict[str, Any] = {
     "categories": DEFAULT_CATEGORIES,
     "visit_category": "kommunbesok",
     "redirects": {},
+    "data_license": "",
+    "data_license_url": "",
+    "data_source": "",
 }
 _TYPE_NAMES = {str: "text", int: "ett heltal", dt.date: "ett datum (ÅÅÅÅ-MM-DD)",
                dict: "en tabell (nyckel: värde)"}
@@ -153,4 +165,7 @@ def parse_config(doc: Located) -> SiteConfig | list[Problem]:
         categories=dict(categories),
         visit_category=values["visit_category"],
         redirects=tuple(redirects),
+        data_license=values["data_license"],
+        data_license_url=values["data_license_url"],
+        data_source=values["data_source"],
     )
