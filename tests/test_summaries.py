@@ -118,6 +118,15 @@ def test_basic_site(summary: Summaries) -> None:
         "2 planpunkter: 1 genomförd, 1 inte uppföljd")
 
 
+def test_every_status_a_revisit_can_give_has_an_outcome() -> None:
+    from sitegen.model import Status
+    from sitegen.summaries import _OF_STATUS
+
+    assert set(_OF_STATUS) == set(Status)
+    assert {o.value for s, o in _OF_STATUS.items() if s.value != "unassessed"} == {
+        s.value for s in Status if s.value != "unassessed"}
+
+
 def test_words() -> None:
     assert [o.counted(1) for o in Outcome] == [
         "1 genomförd", "1 pågår", "1 ej påbörjad", "1 struken", "1 inte uppföljd"]

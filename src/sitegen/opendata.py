@@ -179,16 +179,19 @@ def _themes(site: Site) -> Table:
 
 def csv_bytes(table: Table) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, lineterminator="\r\n")  # None is written as an empty field
     writer.writerow(f.name for f in table.fields)
-    writer.writerows(["" if v is None else v for v in row] for row in table.rows)
+    writer.writerows(table.rows)
     return out.getvalue().encode("utf-8")
 
 
 def json_bytes(table: Table) -> bytes:
-    records = [dict(zip((f.name for f in table.fields), row, strict=True))
-               for row in table.rows]
-    return (json.dumps(records, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    """A JSON list of objects, one a line (json's C encoder: an indent would make it
+    encode in Python, four times slower)."""
+    names = [f.name for f in table.fields]
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    lines = [encode(dict(zip(names, row, strict=True))) for row in table.rows]
+    return ("[\n" + ",\n".join(lines) + "\n]\n").encode("utf-8")
 
 
 def datapackage(site: Site, all_tables: list[Table]) -> dict[str, Any]:

@@ -180,77 +180,104 @@ class Summaries:
 
 def outcomes(site: Site, post: Post) -> list[Outcome]:
     """The outcome of each of the post's plan items, in plan order."""
+    statuses = site.statuses
     found = []
     for item in post.plan:
-        status = site.statuses.get((post.slug, item.id))
-        found.append(Outcome(status.followup.status.value) if status else Outcome.NOT_FOLLOWED_UP)
+        status = statuses.get((post.slug, item.id))
+        found.append(_OF_STATUS[status.followup.status] if status else Outcome.NOT_FOLLOWED_UP)
     return found
 
 
-class _Tally:
-    """Counts for one group while the posts are walked."""
+_OF_STATUS = {
+    Status.DONE: Outcome.DONE,
+    Status.IN_PROGRESS: Outcome.IN_PROGRESS,
+    Status.NOT_STARTED: Outcome.NOT_STARTED,
+    Status.DROPPED: Outcome.DROPPED,
+    # A draft's placeholder; the site model never keeps it as a status, and it means
+    # exactly that nobody assessed the item.
+    Status.UNASSESSED: Outcome.NOT_FOLLOWED_UP,
+}
 
-    __slots__ = ("inputs", "municipalities", "plan", "posts")
+
+_INDEX = {o: i for i, o in enumerate(OUTCOMES)}
+
+
+class _Tally:
+    """Counts for one group while the posts are walked (plain ints and code strings: the
+    model's frozen dataclasses hash all their fields on every lookup)."""
+
+    __slots__ = ("inputs", "municipalities", "plan", "plans", "posts")
 
     def __init__(self) -> None:
-        self.plan: Counter[Outcome] = Counter()
+        self.plans: list[list[int]] = []
+        """The outcome counts of each post added (summed once, at the end)."""
+        self.plan = [0] * len(OUTCOMES)
+        """Single items added one by one (themes)."""
         self.inputs = 0
         self.posts = 0
         self.municipalities: set[str] = set()
 
-    def add(self, post: Post, found: Iterable[Outcome], munis: Iterable[Municipality]) -> None:
-        self.posts += post.is_visit
-        self.plan.update(found)
-        self.inputs += len(post.national_input)
-        self.municipalities.update(m.code for m in munis)
+    def add(self, visit: bool, plan: list[int], inputs: int, codes: Iterable[str]) -> None:
+        self.posts += visit
+        self.plans.append(plan)
+        self.inputs += inputs
+        self.municipalities.update(codes)
+
+    def counts(self) -> StatusCounts:
+        return StatusCounts(tuple(map(sum, zip(self.plan, *self.plans, strict=True))))
 
     def summary(self, name: str, slug: str) -> GroupSummary:
-        return GroupSummary(name, slug, len(self.municipalities), self.posts,
-                            StatusCounts.of(self.plan), self.inputs)
+        return GroupSummary(name, slug, len(self.municipalities), self.posts, self.counts(),
+                            self.inputs)
 
 
 def summarize(site: Site) -> Summaries:
     """Every count, in one pass over the posts."""
-    per_muni: dict[Municipality, _Tally] = defaultdict(_Tally)
-    per_county: dict[County, _Tally] = defaultdict(_Tally)
+    per_muni: dict[str, _Tally] = defaultdict(_Tally)
+    per_county: dict[str, _Tally] = defaultdict(_Tally)
     per_year: dict[int | None, _Tally] = defaultdict(_Tally)
+    per_theme: dict[str | None, _Tally] = defaultdict(_Tally)
     national = _Tally()
-    theme_plan: dict[Theme | None, Counter[Outcome]] = defaultdict(Counter)
-    theme_inputs: Counter[Theme | None] = Counter()
-    theme_munis: dict[Theme, set[str]] = defaultdict(set)
     for post in site.posts:
-        if not post.is_visit and not post.plan and not post.national_input:
+        if not (post.is_visit or post.plan or post.national_input):
             continue
         found = outcomes(site, post)
-        for municipality in post.municipalities:
-            per_muni[municipality].add(post, found, (municipality,))
-        for county in post.counties:
-            per_county[county].add(post, found,
-                                   (m for m in post.municipalities if m.county == county))
-        per_year[post.year].add(post, found, post.municipalities)
-        national.add(post, found, post.municipalities)
+        plan = [0] * len(OUTCOMES)
+        for outcome in found:
+            plan[_INDEX[outcome]] += 1
+        visit, inputs = post.is_visit, len(post.national_input)
+        codes = [m.code for m in post.municipalities]
+        for m in post.municipalities:
+            per_muni[m.code].add(visit, plan, inputs, ())
+        for county in {m.county.code for m in post.municipalities}:
+            per_county[county].add(visit, plan, inputs,
+                                   [m.code for m in post.municipalities
+                                    if m.county.code == county])
+        per_year[post.year].add(visit, plan, inputs, codes)
+        national.add(visit, plan, inputs, codes)
         for item, outcome in zip(post.plan, found, strict=True):
             for theme in item.themes or (None,):
-                theme_plan[theme][outcome] += 1
+                per_theme[theme.slug if theme else None].plan[_INDEX[outcome]] += 1
         for entry in post.national_input:
             for theme in entry.themes or (None,):
-                theme_inputs[theme] += 1
+                per_theme[theme.slug if theme else None].inputs += 1
         for theme in post.themes:
-            theme_munis[theme].update(m.code for m in post.municipalities)
+            per_theme[theme.slug].municipalities.update(codes)
     municipalities = {
-        m: MunicipalitySummary(m, posts, StatusCounts.of(per_muni[m].plan), per_muni[m].inputs)
+        m: MunicipalitySummary(m, posts, per_muni[m.code].counts(), per_muni[m.code].inputs)
         for m, posts in site.by_municipality.items()}
     themes: dict[Theme | None, GroupSummary] = {
-        t: GroupSummary(t.name, t.slug, len(theme_munis[t]), len(site.by_theme.get(t, ())),
-                        StatusCounts.of(theme_plan[t]), theme_inputs[t])
+        t: GroupSummary(t.name, t.slug, len(per_theme[t.slug].municipalities),
+                        len(site.by_theme.get(t, ())), per_theme[t.slug].counts(),
+                        per_theme[t.slug].inputs)
         for t in site.themes}
-    if None in theme_plan or None in theme_inputs:
-        themes[None] = GroupSummary("Utan tema", "", 0, 0, StatusCounts.of(theme_plan[None]),
-                                    theme_inputs[None])
+    if None in per_theme:
+        themes[None] = GroupSummary("Utan tema", "", 0, 0, per_theme[None].counts(),
+                                    per_theme[None].inputs)
     years = sorted(per_year, key=lambda y: (y is None, y or 0))
     return Summaries(
         municipalities=municipalities,
-        counties={c: per_county[c].summary(c.name, c.slug) for c in site.by_county},
+        counties={c: per_county[c.code].summary(c.name, c.slug) for c in site.by_county},
         themes=themes,
         years={y: per_year[y].summary(str(y) if y else "Datum saknas", str(y or ""))
                for y in years},
