@@ -117,11 +117,12 @@ def test_a_county_map_highlights_its_municipality_without_linking_it(
     root = ET.fromstring(svg)
     in_county = [m for m in register.municipalities if m.county == botkyrka.county]
     shapes = root.findall(f"{SVG}g/{SVG}path") + root.findall(f"{SVG}a") + root.findall(
-        f"{SVG}path")
+        f"{SVG}path[@fill!='none']")
     assert len(shapes) == len(in_county) == 26
     assert root.findall(f"{SVG}a") == []  # the only visited one is the page's own
-    last = list(root)[-1]
+    halo, last = list(root)[-2:]
     assert last.get("class") == "k-aterbesokt k-aktuell"
+    assert halo.get("class") == "k-aktuell-halo" and halo.get("d") == last.get("d")
     assert "lansgrans" not in svg and 'class="karta karta-besok karta-lan"' in svg
     x, y, w, h = (int(v) for v in root.get("viewBox", "").split())
     boxes = [geometry.county.shapes[m.code].box for m in in_county]

@@ -243,7 +243,10 @@ def map_svg(geometry: Geometry, register: Register, summaries: Summaries,
         summary = summaries.of(highlight)
         cat = category(summary, view)
         shape = level.shapes[highlight.code]
-        parts.append(f'<path class="k-{cat.key} k-aktuell" fill="{fills[cat.key]}" '
+        # A light halo under the dark outline: it stands out from dark neighbours too.
+        parts.append(f'<path class="k-aktuell-halo" fill="none" stroke="#fdfcfa" '
+                     f'stroke-width="{num(6 * w / frame.display)}" d="{shape.d}"/>'
+                     f'<path class="k-{cat.key} k-aktuell" fill="{fills[cat.key]}" '
                      f'stroke="#1f2328" stroke-width="{num(3 * w / frame.display)}" '
                      f'd="{shape.d}"><title>{escape(summary.phrase())}</title></path>')
     parts.append("</svg>")
