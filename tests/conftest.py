@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -97,3 +98,22 @@ def split_post(path: Path) -> tuple[str | None, str]:
     if text.startswith("---\n") and end > 0:
         return text[4:end + 1], text[end + 5:]
     return None, text
+
+
+@pytest.fixture(scope="session")
+def summaries_site() -> Any:
+    """tests/sites/summaries, loaded: visits with plans and follow-ups of every kind (a joint
+    visit across counties, every status, a later revisit overriding an earlier one, an
+    undated visit, a post with input and no municipality). Its counts are worked out by
+    hand in test_summaries.py."""
+    from sitegen.build import load
+
+    return load(REPO_ROOT / "tests" / "sites" / "summaries").site
+
+
+@pytest.fixture(scope="session")
+def site_summaries(summaries_site: Any) -> Any:
+    """The summaries of `summaries_site`."""
+    from sitegen.summaries import summarize
+
+    return summarize(summaries_site)

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build import load
 from sitegen.ledger import (
     WIDTH,
     Chart,
@@ -22,42 +21,32 @@ from sitegen.ledger import (
     entries_by_outcome,
 )
 from sitegen.site import Site
-from sitegen.summaries import OUTCOMES, Outcome, Summaries, summarize
+from sitegen.summaries import OUTCOMES, Outcome, Summaries
 
 TESTS = Path(__file__).resolve().parent
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-@pytest.fixture(scope="module")
-def site() -> Site:
-    return load(TESTS / "sites/summaries").site
-
-
-@pytest.fixture(scope="module")
-def summaries(site: Site) -> Summaries:
-    return summarize(site)
-
-
-def test_charts_have_a_bar_per_group_with_items(summaries: Summaries) -> None:
-    theme = by_theme(summaries, lambda t: f"/tema/{t.slug}/")
+def test_charts_have_a_bar_per_group_with_items(site_summaries: Summaries) -> None:
+    theme = by_theme(site_summaries, lambda t: f"/tema/{t.slug}/")
     assert [(b.label, b.url, b.counts.total) for b in theme.bars] == [
         ("Familjerådslag", "/tema/familjeradslag/", 2),
         ("Personalförsörjning", "/tema/personalforsorjning/", 2),
         ("Samverkan", "/tema/samverkan/", 1),
         ("Utan tema", None, 4),  # Digitalisering has no items: no bar
     ]
-    county = by_county(summaries, lambda c: f"/lan/{c.slug}/")
+    county = by_county(site_summaries, lambda c: f"/lan/{c.slug}/")
     assert [(b.label, b.counts.total, b.followed_up) for b in county.bars] == [
         ("Jönköpings län", 2, "50\u00a0%"), ("Norrbottens län", 1, "0\u00a0%"),
         ("Stockholms län", 5, "60\u00a0%"), ("Uppsala län", 2, "50\u00a0%")]
-    year = by_year(summaries)
+    year = by_year(site_summaries)
     assert [(b.label, b.counts.total) for b in year.bars] == [
         ("2016", 6), ("2017", 1), ("Datum saknas", 1)]
-    assert sum(b.counts.total for b in year.bars) == summaries.national.plan.total
+    assert sum(b.counts.total for b in year.bars) == site_summaries.national.plan.total
 
 
-def test_segments_are_proportional_on_a_common_scale(summaries: Summaries) -> None:
-    chart = by_county(summaries, lambda c: f"/lan/{c.slug}/")
+def test_segments_are_proportional_on_a_common_scale(site_summaries: Summaries) -> None:
+    chart = by_county(site_summaries, lambda c: f"/lan/{c.slug}/")
     root = ET.fromstring(chart_svg(chart))
     assert root.get("role") == "img" and root.get("aria-labelledby") == "per-lan-rubrik"
     rects = root.findall(f"{SVG}rect")
@@ -89,9 +78,10 @@ def test_legend_has_every_outcome_in_chart_order() -> None:
     assert all(ET.fromstring(k.swatch).get("aria-hidden") == "true" for k in keys)
 
 
-def test_entries_by_outcome_cover_every_item_once(site: Site, summaries: Summaries) -> None:
-    found = entries_by_outcome(site)
-    assert {o: len(e) for o, e in found.items()} == dict(summaries.national.plan.items())
+def test_entries_by_outcome_cover_every_item_once(summaries_site: Site,
+                                                  site_summaries: Summaries) -> None:
+    found = entries_by_outcome(summaries_site)
+    assert {o: len(e) for o, e in found.items()} == dict(site_summaries.national.plan.items())
     dropped = found[Outcome.DROPPED][0]
     assert dropped.item.id == "c" and dropped.status is not None
     assert dropped.status.by.slug == "andra-aterbesoket-i-botkyrka"
@@ -100,8 +90,8 @@ def test_entries_by_outcome_cover_every_item_once(site: Site, summaries: Summari
         "besok-i-kiruna"]  # newest visit first, undated last
 
 
-def test_golden_chart(summaries: Summaries) -> None:
-    svg = chart_svg(by_theme(summaries, lambda t: f"/tema/{t.slug}/"))
+def test_golden_chart(site_summaries: Summaries) -> None:
+    svg = chart_svg(by_theme(site_summaries, lambda t: f"/tema/{t.slug}/"))
     golden = TESTS / "golden" / "ledger-per-tema.svg"
     if os.environ.get("SITEGEN_GOLDEN") == "update":
         golden.write_text(svg + "\n", "utf-8")

@@ -23,7 +23,7 @@ from sitegen.maps import (
     table_rows,
 )
 from sitegen.registry import Municipality, Register, default_register
-from sitegen.summaries import MunicipalitySummary, StatusCounts, Summaries, summarize
+from sitegen.summaries import MunicipalitySummary, StatusCounts, Summaries
 
 TESTS = Path(__file__).resolve().parent
 GOLDEN = TESTS / "golden"
@@ -46,11 +46,6 @@ def register() -> Register:
     return default_register()
 
 
-@pytest.fixture(scope="module")
-def summaries() -> Summaries:
-    return summarize(load(TESTS / "sites/summaries").site)
-
-
 def muni(register: Register, name: str) -> Municipality:
     found = register.lookup(name)
     assert found is not None
@@ -58,8 +53,8 @@ def muni(register: Register, name: str) -> Municipality:
 
 
 def test_every_municipality_is_one_shape_and_visited_ones_are_links_north_to_south(
-        geometry: Geometry, register: Register, summaries: Summaries) -> None:
-    svg = map_svg(geometry, register, summaries, url)
+        geometry: Geometry, register: Register, site_summaries: Summaries) -> None:
+    svg = map_svg(geometry, register, site_summaries, url)
     root = ET.fromstring(svg)
     quiet = root.findall(f"{SVG}g[@class='k-ej-besokt']/{SVG}path")
     links = root.findall(f"{SVG}a")
@@ -79,8 +74,8 @@ def test_every_municipality_is_one_shape_and_visited_ones_are_links_north_to_sou
 
 
 def test_the_follow_up_view_bins_by_share_done_or_in_progress(
-        geometry: Geometry, register: Register, summaries: Summaries) -> None:
-    svg = map_svg(geometry, register, summaries, url, view=View.FOLLOWUP)
+        geometry: Geometry, register: Register, site_summaries: Summaries) -> None:
+    svg = map_svg(geometry, register, site_summaries, url, view=View.FOLLOWUP)
     classes = dict(re.findall(r'<a href="([^"]+)" class="k-([^"]+)"', svg))
     assert classes == {
         "/kommun/botkyrka/": "under-halften",  # 2 of 5 done or in progress
@@ -110,9 +105,9 @@ def test_category_edges(register: Register) -> None:
 
 
 def test_a_county_map_highlights_its_municipality_without_linking_it(
-        geometry: Geometry, register: Register, summaries: Summaries) -> None:
+        geometry: Geometry, register: Register, site_summaries: Summaries) -> None:
     botkyrka = muni(register, "Botkyrka")
-    svg = map_svg(geometry, register, summaries, url, county=botkyrka.county,
+    svg = map_svg(geometry, register, site_summaries, url, county=botkyrka.county,
                   highlight=botkyrka, id_prefix="lan")
     root = ET.fromstring(svg)
     in_county = [m for m in register.municipalities if m.county == botkyrka.county]
@@ -131,9 +126,9 @@ def test_a_county_map_highlights_its_municipality_without_linking_it(
 
 
 def test_ids_carry_the_prefix_so_two_maps_can_share_a_page(
-        geometry: Geometry, register: Register, summaries: Summaries) -> None:
-    one = map_svg(geometry, register, summaries, url, id_prefix="a")
-    two = map_svg(geometry, register, summaries, url, id_prefix="b", view=View.FOLLOWUP)
+        geometry: Geometry, register: Register, site_summaries: Summaries) -> None:
+    one = map_svg(geometry, register, site_summaries, url, id_prefix="a")
+    two = map_svg(geometry, register, site_summaries, url, id_prefix="b", view=View.FOLLOWUP)
     ids_one = set(re.findall(r'id="([^"]+)"', one))
     ids_two = set(re.findall(r'id="([^"]+)"', two))
     assert ids_one and ids_two and not ids_one & ids_two
@@ -143,33 +138,33 @@ def test_ids_carry_the_prefix_so_two_maps_can_share_a_page(
 
 
 def test_thumbnail_merges_shapes_and_has_no_links(
-        geometry: Geometry, register: Register, summaries: Summaries) -> None:
-    svg = map_svg(geometry, register, summaries, url, links=False, id_prefix="liten")
+        geometry: Geometry, register: Register, site_summaries: Summaries) -> None:
+    svg = map_svg(geometry, register, site_summaries, url, links=False, id_prefix="liten")
     root = ET.fromstring(svg)
     assert root.get("aria-hidden") == "true" and "<a " not in svg and "<title" not in svg
     assert [p.get("class") for p in root.findall(f"{SVG}path")] == [
         "k-ej-besokt", "k-besokt", "k-aterbesokt"]
-    assert len(svg) < len(map_svg(geometry, register, summaries, url)) * 0.8
+    assert len(svg) < len(map_svg(geometry, register, site_summaries, url)) * 0.8
 
 
 def test_a_municipality_without_a_shape_raises(
-        geometry: Geometry, register: Register, summaries: Summaries) -> None:
+        geometry: Geometry, register: Register, site_summaries: Summaries) -> None:
     shapes = dict(geometry.country.shapes)
     del shapes[muni(register, "Kiruna").code]
     broken = dataclasses.replace(geometry,
                                  country=dataclasses.replace(geometry.country, shapes=shapes))
     with pytest.raises(MissingShape, match="2584"):
-        map_svg(broken, register, summaries, url)
+        map_svg(broken, register, site_summaries, url)
 
 
-def test_legend_and_table(register: Register, summaries: Summaries) -> None:
-    rows = table_rows(register, summaries, url)
+def test_legend_and_table(register: Register, site_summaries: Summaries) -> None:
+    rows = table_rows(register, site_summaries, url)
     assert len(rows) == 290
     entries = legend(rows, View.VISITS, "k")
     assert [(e.category.label, e.count) for e in entries] == [
         ("Inte besökt", 286), ("Besökt en gång", 2), ("Besökt två gånger eller fler", 2)]
     assert all(ET.fromstring(e.swatch).get("aria-hidden") == "true" for e in entries)
-    visited = table_rows(register, summaries, url, view=View.FOLLOWUP, visited_only=True)
+    visited = table_rows(register, site_summaries, url, view=View.FOLLOWUP, visited_only=True)
     assert [(r.municipality.name, r.url, r.category.key) for r in visited] == [
         ("Habo", "/kommun/habo/", "minst-halften"),       # Jönköpings län
         ("Kiruna", "/kommun/kiruna/", "ej-uppfoljd"),     # Norrbottens län
@@ -181,12 +176,12 @@ def test_legend_and_table(register: Register, summaries: Summaries) -> None:
 
 @pytest.mark.parametrize("name", ["map-sverige-uppfoljning", "map-stockholms-lan"])
 def test_golden_svg(name: str, geometry: Geometry, register: Register,
-                    summaries: Summaries) -> None:
+                    site_summaries: Summaries) -> None:
     botkyrka = muni(register, "Botkyrka")
     if name == "map-sverige-uppfoljning":
-        svg = map_svg(geometry, register, summaries, url, view=View.FOLLOWUP)
+        svg = map_svg(geometry, register, site_summaries, url, view=View.FOLLOWUP)
     else:
-        svg = map_svg(geometry, register, summaries, url, county=botkyrka.county,
+        svg = map_svg(geometry, register, site_summaries, url, county=botkyrka.county,
                       highlight=botkyrka, id_prefix="lan")
     golden = GOLDEN / f"{name}.svg"
     if os.environ.get("SITEGEN_GOLDEN") == "update":

@@ -21,13 +21,8 @@ TESTS = Path(__file__).resolve().parent
 
 
 @pytest.fixture(scope="module")
-def site() -> Site:
-    return load(TESTS / "sites/summaries").site
-
-
-@pytest.fixture(scope="module")
-def files(site: Site) -> dict[str, bytes]:
-    return data_files(site, default_register(), summarize(site))
+def files(summaries_site: Site) -> dict[str, bytes]:
+    return data_files(summaries_site, default_register(), summarize(summaries_site))
 
 
 def rows(data: bytes) -> list[dict[str, str]]:
@@ -35,20 +30,20 @@ def rows(data: bytes) -> list[dict[str, str]]:
 
 
 def test_the_package_is_valid_and_row_counts_equal_the_model(
-        site: Site, files: dict[str, bytes], tmp_path: Path) -> None:
+        summaries_site: Site, files: dict[str, bytes], tmp_path: Path) -> None:
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
     report = frictionless.validate(tmp_path / "datapackage.json")
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     counted = {task.name: task.stats["rows"] for task in report.tasks if "rows" in task.stats}
-    posts = published(site)
+    posts = published(summaries_site)
     assert len(posts) == 7  # six visits and a dialogue with an input
     assert counted == {
         "besok": len(posts),
-        "planpunkter": sum(len(p.plan) for p in site.posts),
-        "medskick": sum(len(p.national_input) for p in site.posts),
+        "planpunkter": sum(len(p.plan) for p in summaries_site.posts),
+        "medskick": sum(len(p.national_input) for p in summaries_site.posts),
         "kommuner": 290,
-        "teman": len(site.themes),
+        "teman": len(summaries_site.themes),
     }
     assert counted["planpunkter"] == 8 and counted["medskick"] == 4
     for name in counted:
@@ -115,9 +110,9 @@ def test_the_package_describes_every_field_in_swedish_with_licence_and_source(
     assert names == set(files)
 
 
-def test_bytes_are_deterministic_and_a_site_without_licence_has_none(site: Site) -> None:
-    again = data_files(site, default_register(), summarize(site))
-    assert again == data_files(site, default_register(), summarize(site))
+def test_bytes_are_deterministic_and_a_site_without_licence_has_none(summaries_site: Site) -> None:
+    again = data_files(summaries_site, default_register(), summarize(summaries_site))
+    assert again == data_files(summaries_site, default_register(), summarize(summaries_site))
     basic = load(TESTS / "sites/basic").site
     package = json.loads(data_files(basic, default_register(), summarize(basic))[
         "datapackage.json"])

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from sitegen.build import load
 from sitegen.site import Site
 from sitegen.slugs import swedish_key
@@ -22,18 +20,9 @@ def counts(**by: int) -> StatusCounts:
     return StatusCounts(tuple(by.get(k, 0) for k in names))
 
 
-@pytest.fixture(scope="module")
-def site() -> Site:
-    return load(SITES / "summaries").site
-
-
-@pytest.fixture(scope="module")
-def summary(site: Site) -> Summaries:
-    return summarize(site)
-
-
-def test_municipalities(summary: Summaries) -> None:
-    found = {m.name: (len(s.visits), s.plan, s.inputs) for m, s in summary.municipalities.items()}
+def test_municipalities(site_summaries: Summaries) -> None:
+    found = {m.name: (len(s.visits), s.plan, s.inputs)
+             for m, s in site_summaries.municipalities.items()}
     assert found == {
         # Plan a done, b in progress, c not started then dropped (the later revisit wins),
         # d never assessed; the second revisit's own item never assessed.
@@ -43,7 +32,7 @@ def test_municipalities(summary: Summaries) -> None:
         "Håbo": (1, counts(done=1, none=1), 1),
         "Kiruna": (1, counts(none=1), 0),
     }
-    botkyrka = next(s for m, s in summary.municipalities.items() if m.name == "Botkyrka")
+    botkyrka = next(s for m, s in site_summaries.municipalities.items() if m.name == "Botkyrka")
     assert [p.slug for p in botkyrka.visits] == [
         "besok-i-botkyrka", "aterbesok-i-botkyrka", "andra-aterbesoket-i-botkyrka"]
     assert botkyrka.revisited and botkyrka.county.name == "Stockholms län"
@@ -51,20 +40,20 @@ def test_municipalities(summary: Summaries) -> None:
                                  "1 struken, 2 inte uppföljda")
 
 
-def test_a_municipality_never_visited_has_an_empty_summary(site: Site,
-                                                          summary: Summaries) -> None:
+def test_a_municipality_never_visited_has_an_empty_summary(summaries_site: Site,
+                                                          site_summaries: Summaries) -> None:
     from sitegen.registry import default_register
 
     umea = default_register().lookup("Umeå")
-    assert umea is not None and umea not in summary.municipalities
-    empty = summary.of(umea)
+    assert umea is not None and umea not in site_summaries.municipalities
+    empty = site_summaries.of(umea)
     assert (empty.visits, empty.plan.total, empty.inputs) == ((), 0, 0)
     assert empty.phrase() == "Umeå: inte besökt"
 
 
-def test_counties(summary: Summaries) -> None:
+def test_counties(site_summaries: Summaries) -> None:
     found = {c.name: (g.municipalities, g.posts, g.plan, g.inputs)
-             for c, g in summary.counties.items()}
+             for c, g in site_summaries.counties.items()}
     assert found == {  # by Swedish name
         "Jönköpings län": (1, 2, counts(done=1, none=1), 1),
         "Norrbottens län": (1, 1, counts(none=1), 0),
@@ -74,8 +63,8 @@ def test_counties(summary: Summaries) -> None:
     assert list(found) == sorted(found, key=swedish_key)
 
 
-def test_themes_count_items_by_their_own_themes(summary: Summaries) -> None:
-    found = {g.name: (g.posts, g.plan, g.inputs) for g in summary.themes.values()}
+def test_themes_count_items_by_their_own_themes(site_summaries: Summaries) -> None:
+    found = {g.name: (g.posts, g.plan, g.inputs) for g in site_summaries.themes.values()}
     assert found == {
         "Digitalisering": (0, counts(), 0),
         "Familjerådslag": (1, counts(in_progress=1, none=1), 0),  # b, d
@@ -84,32 +73,33 @@ def test_themes_count_items_by_their_own_themes(summary: Summaries) -> None:
         # c, the second revisit's item, Habo's second, Kiruna's; three unthemed inputs
         "Utan tema": (0, counts(dropped=1, none=3), 3),
     }
-    assert list(summary.themes)[-1] is None
+    assert list(site_summaries.themes)[-1] is None
 
 
-def test_years_go_by_the_visit_that_made_the_plan(summary: Summaries) -> None:
-    found = {y: (g.municipalities, g.posts, g.plan, g.inputs) for y, g in summary.years.items()}
+def test_years_go_by_the_visit_that_made_the_plan(site_summaries: Summaries) -> None:
+    found = {y: (g.municipalities, g.posts, g.plan, g.inputs)
+             for y, g in site_summaries.years.items()}
     assert found == {
         2016: (3, 2, counts(done=2, in_progress=1, dropped=1, none=2), 3),
         2017: (2, 3, counts(none=1), 1),  # the dialogue is no visit but has an input
         None: (1, 1, counts(none=1), 0),
     }
-    assert summary.years[None].name == "Datum saknas"
+    assert site_summaries.years[None].name == "Datum saknas"
 
 
-def test_national_figures(summary: Summaries) -> None:
-    national = summary.national
+def test_national_figures(site_summaries: Summaries) -> None:
+    national = site_summaries.national
     assert (national.municipalities, national.posts, national.inputs) == (4, 6, 4)
     assert national.plan == counts(done=2, in_progress=1, dropped=1, none=4)
     assert national.plan.followed_up == 4 and national.plan.share_followed_up == 0.5
     assert national.plan.share_active == 3 / 8
-    assert summary.revisited == 2
+    assert site_summaries.revisited == 2
     # Every item is counted once in the country, once in each of its years, and once
     # per theme it has (or in "Utan tema").
-    assert sum(g.plan.total for g in summary.years.values()) == national.plan.total
+    assert sum(g.plan.total for g in site_summaries.years.values()) == national.plan.total
 
 
-def test_basic_site(summary: Summaries) -> None:
+def test_basic_site(site_summaries: Summaries) -> None:
     basic = summarize(load(SITES / "basic").site)
     assert {m.name: (len(s.visits), s.plan) for m, s in basic.municipalities.items()} == {
         "Habo": (2, counts(done=1, none=1)), "Håbo": (1, counts()), "Åmål": (1, counts())}
