@@ -6,7 +6,7 @@ Reads the outlines of the 290 municipalities (kommuner.geojson, WGS84) and the 2
 counties (lan.geojson) and writes, for two levels of detail, each municipality's
 outline as SVG path data in SWEREF 99 TM (EPSG:3006), plus the borders between
 counties. The geometric work is mapshaper's (npm, pinned below, installed into
-.cache/npm on first use; needs node and npm), used only here, never by a build:
+.cache/mapshaper on first use; needs node and npm), used only here, never by a build:
 
 - `-proj EPSG:3006`: SWEREF 99 TM, Sweden's national grid (UTM zone 33 on GRS80,
   conformal). Shapes and north look as on every official Swedish map; over Sweden's
@@ -65,7 +65,7 @@ ABOUT = (
 
 
 def mapshaper() -> Path:
-    prefix = REPO / ".cache" / "npm"
+    prefix = REPO / ".cache" / "mapshaper"  # apart from the test tools in .cache/npm
     binary = prefix / "node_modules" / ".bin" / "mapshaper"
     package = prefix / "node_modules" / "mapshaper" / "package.json"
     if not (package.is_file() and json.loads(package.read_text())["version"] == MAPSHAPER):
