@@ -10,8 +10,9 @@ import pytest
 import yaml
 
 from sitegen.errors import SitegenError
-from sitegen.importers import import_text
-from sitegen.importers.text import parse_text_post
+from sitegen.importers import import_text, suggest
+from sitegen.importers.textpost import parse_text_post
+from sitegen.registry import default_register
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"
@@ -38,9 +39,16 @@ def _texts(items: list[Any]) -> list[str]:
     return [item if isinstance(item, str) else item["text"] for item in items]
 
 
+def _site(root: Path) -> Path:
+    """A site to import into: the theme vocabulary is what themes are suggested from."""
+    (root / "content").mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "content" / "themes.yaml", root / "content" / "themes.yaml")
+    return root
+
+
 @pytest.fixture()
 def imported(tmp_path: Path) -> Path:
-    report = import_text(SEEDS, tmp_path)
+    report = import_text(SEEDS, _site(tmp_path))
     assert len(report.written) == 5
     return tmp_path
 
@@ -158,15 +166,24 @@ def test_municipality_from_text_and_crlf() -> None:
     text = ("Ett besök\r\n\r\nkl. av | Taggar:\r\n\r\nVi var i Skövde. Skövde har en socialjour."
             " Vi åkte via Mariestad.\r\n\r\nKommentera\r\n\r\nmer\r\n")
     post = parse_text_post(text)
-    assert post.municipalities == ["Skövde"]
     assert post.comment_form
     assert post.body == "Vi var i Skövde. Skövde har en socialjour. Vi åkte via Mariestad."
+    pick = suggest.municipality(post.title, post.body, default_register())
+    assert pick.name == "Skövde"
+    assert pick.evidence == "Skövde: 2 omnämnanden, Mariestad: 1 omnämnande"
+    assert "osäker" in pick.doubt  # two mentions against one: an editor should look
 
 
-def test_no_municipality_is_a_warning_not_a_guess() -> None:
+def test_no_municipality_is_no_guess(tmp_path: Path) -> None:
     post = parse_text_post("Tankar om yrket\n\nkl. av | Taggar:\n\nEn text utan kommun.\n")
-    assert post.municipalities == []
-    assert any("ingen kommun" in message for _line, message in post.warnings)
+    assert suggest.municipality(post.title, post.body, default_register()).name == ""
+    source = tmp_path / "export"
+    source.mkdir()
+    (source / "a.txt").write_text("Tankar om yrket\n\nkl. av | Taggar:\n\nEn text utan kommun.\n")
+    import_text(source, _site(tmp_path / "site"))
+    meta, _body = _split(tmp_path / "site" / "content" / "posts" / "tankar-om-yrket.md")
+    assert meta["category"] == "ovrigt"
+    assert "municipalities" not in meta and "themes" not in meta and "suggested" not in meta
 
 
 def test_missing_folder_is_an_error(tmp_path: Path) -> None:

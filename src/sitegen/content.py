@@ -36,7 +36,7 @@ from sitegen.slugs import SLUG_PATTERN, slugify
 from sitegen.yamlfile import Located, load_yaml, read_text
 
 POST_KEYS = ("title", "date", "category", "municipalities", "themes", "summary", "authors",
-             "aliases", "draft", "plan", "national_input", "followup")
+             "aliases", "draft", "plan", "national_input", "followup", "suggested")
 PAGE_KEYS = ("title", "summary", "order", "aliases", "draft")
 
 
@@ -433,6 +433,28 @@ def _aliases(check: _Checker) -> tuple[tuple[str, ...], tuple[int, ...]]:
     return tuple(a for a, _ in result), tuple(line for _, line in result)
 
 
+def _suggested(check: _Checker) -> None:
+    """`suggested:` names the keys an importer filled in from the text (key: its evidence);
+    each stays a warning until an editor has reviewed the value and removed its line."""
+    value = check.doc.value.get("suggested")
+    if value is None:
+        return
+    if not isinstance(value, dict):
+        check.error(("suggested",), "suggested ska vara en tabell: nyckel: varför importen "
+                                    "föreslog värdet")
+        return
+    keys = tuple(k for k in POST_KEYS if k != "suggested")
+    for key, why in value.items():
+        if key not in keys:
+            check.error(("suggested", key), f'okänd nyckel "{key}" i suggested'
+                        + did_you_mean(str(key), keys))
+        else:
+            check.error(("suggested", key), f"ogranskat förslag från importen: {key}"
+                        + (f" ({' '.join(str(why).split())})" if why else "")
+                        + ". Granska värdet och ta bort raden under suggested",
+                        Severity.WARNING)
+
+
 @dataclass(frozen=True)
 class ContentContext:
     config: SiteConfig
@@ -502,6 +524,7 @@ def parse_post(source: SourceFile, ctx: ContentContext,
                                                 with_id=False)]
     followup = _followup(check)
     _unfinished(check, followup, body, offset, draft)
+    _suggested(check)
     if sum(p.is_error for p in problems) > before or title is None:
         return None
     rendered = render_markdown(ctx.md, body, line_offset=offset)

@@ -182,14 +182,21 @@ def _check_urls(posts: tuple[Post, ...], pages: list[Page],
             olds.append((redirect.old, "en omdirigering i site.yaml", "site.yaml",
                          redirect.line))
     for alias, owner, path, line in olds:
-        parts = alias.strip("/").split("/")
-        if "?" not in alias and (parts[0] in RESERVED
-                                 or (parts[0] in categories and parts[1:2] == ["sida"])):
+        if reserved_alias(alias, categories):
+            parts = alias.strip("/").split("/")
             problems.append(Problem(path, line, f"aliaset {alias} krockar med webbplatsens "
                                                 f"egna adresser under /{parts[0]}/"))
             continue
         claim(alias, owner, path, line)
     return problems
+
+
+def reserved_alias(alias: str, categories: Iterable[str]) -> bool:
+    """True if an old address lies among the site's own (/kommun/..., a category's
+    /sida/2/ pages): a redirect page there would replace one of them."""
+    parts = alias.strip("/").split("/")
+    return "?" not in alias and (parts[0] in RESERVED
+                                 or (parts[0] in categories and parts[1:2] == ["sida"]))
 
 
 def alias_problem(alias: str, what: str = "aliaset") -> str | None:

@@ -21,7 +21,7 @@ class ImportReport:
     drafts: list[tuple[str, str]] = field(default_factory=list)
     """(file, reason) for every post imported as `draft: true`."""
     missing_dates: list[str] = field(default_factory=list)
-    """Files written without a `date:` because the source had none."""
+    """Files written (or already there) without a `date:` because the source had none."""
     comments_dropped: int = 0
     """Reader comments (`wp:comment` of type comment) left out."""
     pingbacks_dropped: int = 0
@@ -38,6 +38,24 @@ class ImportReport:
     """Categories and tags that matched no municipality, theme or mapping: term → posts."""
     site_aliases: dict[str, str] = field(default_factory=dict)
     """Suggested site-level redirects from old archive URLs: old path → new path."""
+    todo: list[tuple[str, str]] = field(default_factory=list)
+    """(file, what an editor must still add by hand, and why)."""
+    suggestions: list[tuple[str, str]] = field(default_factory=list)
+    """(file, what the import filled in from the text) for an editor to review."""
+    media_on_old_host: list[tuple[str, str]] = field(default_factory=list)
+    """(file, address) of images and files that still load from the old site."""
+    media_missing: list[tuple[str, str]] = field(default_factory=list)
+    """(file, path under --media) of referenced files the media folder lacks."""
+    media_copied: list[str] = field(default_factory=list)
+    """Files copied into static/ (new or changed)."""
+    media_kept: list[str] = field(default_factory=list)
+    """Files in static/ with other content, left alone (no --force)."""
+    media_command: str = ""
+    """The command that would bring the files on the old host into static/."""
+    urls_unmatched: list[str] = field(default_factory=list)
+    """Old addresses (--urls) of posts and pages that no imported file matched."""
+    posts_without_url: list[str] = field(default_factory=list)
+    """Imported files that no old address (--urls) matched."""
     warnings: list[Problem] = field(default_factory=list)
     """Per-post warnings, located in the source."""
 
@@ -50,14 +68,14 @@ class ImportReport:
             f"Skrivna filer: {len(self.written)}",
             f"Oförändrade filer: {len(self.unchanged)}",
         ]
-        for path in self.written:
-            lines.append(f"  skrev {path}")
+        lines += [f"  skrev {path}" for path in self.written]
         if self.skipped_existing:
             lines.append(
                 f"Fanns redan med annat innehåll, lämnades orörda: {len(self.skipped_existing)}"
                 " (använd --force för att skriva över)"
             )
             lines.extend(f"  {path}" for path in self.skipped_existing)
+        lines += self._to_do()
         if self.drafts:
             lines.append(f"Importerade som utkast (draft: true): {len(self.drafts)}")
             lines.extend(f"  {path}: {reason}" for path, reason in self.drafts)
@@ -66,6 +84,25 @@ class ImportReport:
                 f"Datum saknas (lägg till date: för hand): {len(self.missing_dates)}"
             )
             lines.extend(f"  {path}" for path in self.missing_dates)
+        lines += self._counts()
+        lines += self._media()
+        lines += self._addresses()
+        lines.extend(str(w) for w in self.warnings)
+        return "\n".join(lines)
+
+    def _to_do(self) -> list[str]:
+        lines = []
+        if self.todo:
+            lines.append(f"Att göra för hand: {len(self.todo)}")
+            lines.extend(f"  {path}: {what}" for path, what in self.todo)
+        if self.suggestions:
+            lines.append(f"Förslag ur texten att granska (suggested: i filen; sitegen check "
+                         f"varnar tills raden är borta): {len(self.suggestions)}")
+            lines.extend(f"  {path}: {what}" for path, what in self.suggestions)
+        return lines
+
+    def _counts(self) -> list[str]:
+        lines = []
         dropped = [
             (self.comments_dropped, "kommentarer"),
             (self.pingbacks_dropped, "pingbacks"),
@@ -86,14 +123,47 @@ class ImportReport:
                 "Kategorier och etiketter utan kommun eller tema"
                 " (lägg dem i mappningsfilen): " + _counts(self.unmapped_terms)
             )
+        return lines
+
+    def _media(self) -> list[str]:
+        lines = []
+        if self.media_copied:
+            lines.append(f"Bilder och filer kopierade till static/: {len(self.media_copied)}")
+        if self.media_kept:
+            lines.append(f"Fanns redan i static/ med annat innehåll, lämnades orörda: "
+                         f"{len(self.media_kept)} (använd --force för att skriva över)")
+            lines.extend(f"  {path}" for path in self.media_kept)
+        if self.media_missing:
+            lines.append(f"Saknas i mediemappen (länken pekar kvar på den gamla webbplatsen): "
+                         f"{len(self.media_missing)}")
+            lines.extend(f"  {path}: {name}" for path, name in self.media_missing)
+        if self.media_on_old_host:
+            lines.append(f"Bilder och filer som fortfarande hämtas från den gamla webbplatsen "
+                         f"(sitegen check underkänner dem): {len(self.media_on_old_host)}")
+            lines.extend(f"  {path}: {url}" for path, url in self.media_on_old_host)
+            if self.media_command:
+                lines.append("  Kopiera dem till static/ och skriv om länkarna med en lokal "
+                             "kopia av wp-content/uploads:")
+                lines.append(f"  {self.media_command}")
+        return lines
+
+    def _addresses(self) -> list[str]:
+        lines = []
+        if self.posts_without_url:
+            lines.append(f"Ingen gammal adress i --urls hittades för: "
+                         f"{len(self.posts_without_url)}")
+            lines.extend(f"  {path}" for path in self.posts_without_url)
+        if self.urls_unmatched:
+            lines.append(f"Gamla adresser utan importerat inlägg eller sida: "
+                         f"{len(self.urls_unmatched)}")
+            lines.extend(f"  {url}" for url in self.urls_unmatched)
         if self.site_aliases:
             lines.append("Föreslagna omdirigeringar för gamla arkivsidor, att lägga i "
-                         "site.yaml (sitegen build gör sidor av dem):")
+                         "site.yaml (sitegen build gör sidor och serverregler av dem):")
             lines.append("redirects:")
-            lines.extend(f"  {json.dumps(old)}: {json.dumps(new)}"
+            lines.extend(f"  {json.dumps(old, ensure_ascii=False)}: {json.dumps(new)}"
                          for old, new in sorted(self.site_aliases.items()))
-        lines.extend(str(w) for w in self.warnings)
-        return "\n".join(lines)
+        return lines
 
 
 def _counts(table: dict[str, int]) -> str:

@@ -1,253 +1,245 @@
-"""Import the old blog's plain-text export (one post per file).
+"""Import the old blog's plain-text export: one post per file, no URLs, no dates.
 
-Each file: the title line, the emptied `kl. av | Taggar:` line, paragraphs, bullet lines
-(` • `), and the WordPress comment form glued to the end from "Kommentera". Plan items
-and national input move into the frontmatter; everything else stays, word for word.
+Each file is parsed (textpost), placed at its old address when the maintainer's
+records have one (`--urls`: category, slug, aliases, a date; pages become pages),
+given its municipality (the header's tags, the title, else the text's most named) and,
+for a visit, themes suggested from the text; a revisit is linked to the earlier visit
+it follows up. What the text only suggests is marked in the post's `suggested:` for
+an editor to review; the import always builds.
 """
 
 from __future__ import annotations
 
-import re
+import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sitegen.errors import Problem, Severity, SitegenError, display_path
+from sitegen.errors import Problem, Severity, SitegenError
+from sitegen.importers import suggest
+from sitegen.importers.addresses import Claims
 from sitegen.importers.report import ImportReport
-from sitegen.importers.writer import render_document, write_file
+from sitegen.importers.revisits import Visit, earlier_visit, existing_visits, is_revisit
+from sitegen.importers.site import ImportSite, read_site, summary
+from sitegen.importers.textpost import TextPost, parse_text_post
+from sitegen.importers.urls import OldUrl, match, read_urls, unmatched
+from sitegen.importers.writer import Outcome, Revisit, render_document, write_file
 from sitegen.progress import Progress, silent
-from sitegen.registry import Register, default_register
-from sitegen.slugs import slugify
 
-_BULLET = re.compile(r"^\s*•\s*")
-_HEADER = re.compile(r"^kl\.\s.*\|\s*Taggar:", re.IGNORECASE)
-# Paragraphs glued into one line by the export are joined by " <nbsp> ".
-_GLUED = re.compile(r"[ \t]\xa0[ \t\xa0]*")
-_PLAN_HEADING = re.compile(r"^(?:\w+s\s+)?plan\s+för\s+handling\s*:?$", re.IGNORECASE)
-_PLAN_LEAD = re.compile(r"plan\s+för\s+handling.*:$", re.IGNORECASE)
-_INPUT_HEADING = re.compile(
-    r"^(?:[\wåäöÅÄÖ]+s\s+)?(?:medskick|synpunkter|input|inspel|önskemål)\s+"
-    r"(?:till|från|på)\s+(?:den\s+)?nationell\w*\s+nivå\w*\s*:?$",
-    re.IGNORECASE,
-)
-_FINAL_PUNCT = tuple(".!?:;,…”\"'’)–-")
-_MAX_HEADING = 60
+_LASTMOD = "från sitemapens lastmod {date}: senast ändrad, inte säkert publicerad"
 
 
 @dataclass
-class _Block:
-    kind: str
-    """"para" (one or more lines) or "list" (bullet items)."""
-    lines: list[str]
-    line: int
-    """1-based line of the block's first line in the source file."""
-
-
-@dataclass
-class TextPost:
-    """One parsed post, before it is written."""
-
-    title: str
-    body: str
-    municipalities: list[str]
-    plan: list[str] = field(default_factory=list)
-    national_input: list[str] = field(default_factory=list)
-    comment_form: bool = False
-    warnings: list[tuple[int, str]] = field(default_factory=list)
+class _Draft:
+    source: str
+    post: TextPost
+    slug: str
+    kind: str = "post"
+    meta: dict[str, Any] = field(default_factory=dict)
+    evidence: dict[str, str] = field(default_factory=dict)
+    old: list[str] = field(default_factory=list)
+    todo: list[str] = field(default_factory=list)
+    """What an editor must add by hand, and why."""
 
     @property
-    def slug(self) -> str:
-        return slugify(self.title)
+    def file(self) -> str:
+        return f"content/{'posts' if self.kind == 'post' else 'pages'}/{self.slug}.md"
 
-    def document(self) -> str:
-        meta: dict[str, Any] = {
-            "title": self.title,
-            "category": "kommunbesok" if self.municipalities else "ovrigt",
-            "municipalities": self.municipalities,
-            "plan": self.plan,
-            "national_input": self.national_input,
-        }
-        return render_document(meta, self.body)
+    @property
+    def url(self) -> str:
+        return f"/{self.meta['category']}/{self.slug}/" if self.kind == "post" else (
+            f"/{self.slug}/")
+
+    def warn(self, report: ImportReport, message: str, line: int = 1) -> None:
+        report.warnings.append(Problem(self.source, line, message, Severity.WARNING))
 
 
 def import_text(source_dir: Path, site_root: Path, *, force: bool = False,
-                progress: Progress = silent) -> ImportReport:
-    """Import every `*.txt` file in `source_dir` (sorted) into `site_root/content/posts/`."""
+                urls: Sequence[Path] = (), progress: Progress = silent) -> ImportReport:
+    """Import every `*.txt` file in `source_dir` (sorted) into `site_root/content/`."""
     if not source_dir.is_dir():
         raise SitegenError([Problem(source_dir.as_posix(), 0, "mappen finns inte")])
+    old = _read_all(urls)
+    site = read_site(site_root)
     report = ImportReport()
-    register = default_register()
-    posts_dir = site_root / "content" / "posts"
-    seen: dict[str, str] = {}
-    files = sorted(source_dir.glob("*.txt"))
-    for done, path in enumerate(files):
-        progress("Importerar", done, len(files))
-        shown = path.as_posix()
-        try:
-            text = path.read_text("utf-8")
-        except UnicodeDecodeError as exc:
-            raise SitegenError([Problem(shown, 0, f"filen är inte UTF-8: {exc.reason}")]) from exc
-        post = parse_text_post(text, register)
-        if not post.title:
-            report.warnings.append(Problem(shown, 1, "ingen titel, filen hoppades över",
-                                           Severity.WARNING))
-            continue
-        if post.slug in seen:
-            report.warnings.append(Problem(
-                shown, 1, f'samma slug "{post.slug}" som {seen[post.slug]}; filen hoppades över',
-                Severity.WARNING))
-            continue
-        seen[post.slug] = shown
-        if post.comment_form:
-            report.comment_forms_dropped += 1
-        for line, message in post.warnings:
-            report.warnings.append(Problem(shown, line, message, Severity.WARNING))
-        target = posts_dir / f"{post.slug}.md"
-        report.missing_dates.append(display_path(target, site_root))
-        write_file(target, post.document(), site_root, report, force=force)
-    progress("Importerar", len(files), len(files))
+    drafts = _parse_all(source_dir, report)
+    if urls:
+        _place(drafts, old, site, report)
+    for draft in drafts:
+        _decide(draft, site, report)
+    _link_revisits(drafts, site_root, report)
+    claims = Claims(site.categories)
+    for draft in drafts:
+        claims.url(draft.url, draft.file)
+    for done, draft in enumerate(drafts):
+        progress("Importerar", done, len(drafts))
+        aliases, notes = claims.aliases(draft.old, draft.file)
+        draft.meta["aliases"] = aliases
+        for note in notes:
+            draft.warn(report, note)
+        _write(draft, site_root, report, force)
+    progress("Importerar", len(drafts), len(drafts))
     return report
 
 
-def parse_text_post(text: str, register: Register | None = None) -> TextPost:
-    """Parse one exported post. Pure: no I/O."""
-    register = register or default_register()
-    raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    title = raw[0].strip() if raw else ""
-    start = 1
-    # The header line, with blank lines around it.
-    for i in range(1, min(len(raw), 5)):
-        if _HEADER.match(raw[i].strip()):
-            start = i + 1
-            break
-    end = len(raw)
-    comment_form = False
-    for i in range(start, len(raw)):
-        if raw[i].strip() == "Kommentera":
-            end = i
-            comment_form = True
-            break
-    blocks = _blocks(raw, start, end)
-    post = TextPost(title=title, body="", municipalities=[], comment_form=comment_form)
-    out: list[str] = []
-    i = 0
-    while i < len(blocks):
-        block = blocks[i]
-        following = blocks[i + 1] if i + 1 < len(blocks) else None
-        if block.kind == "para" and following is not None and following.kind == "list":
-            last = block.lines[-1]
-            if _PLAN_HEADING.match(last) or _PLAN_LEAD.search(last):
-                target = post.plan
-            elif _INPUT_HEADING.match(last):
-                target = post.national_input
-            else:
-                target = None
-            if target is not None:
-                if target:
-                    post.warnings.append((following.line, "en andra lista av samma slag; "
-                                                          "punkterna lades till den första"))
-                target.extend(_item(t) for t in following.lines)
-                kept = block.lines if _PLAN_LEAD.search(last) and not _PLAN_HEADING.match(
-                    last) else block.lines[:-1]
-                if kept:
-                    out.extend(_paragraphs(kept))
-                i += 2
-                continue
-        if block.kind == "list":
-            out.append("\n".join(f"- {_escape_inline(t)}" for t in block.lines))
-        elif _is_heading(block, following):
-            out.append(f"## {_escape_inline(block.lines[0])}")
-        else:
-            out.extend(_paragraphs(block.lines))
-        i += 1
-    post.body = "\n\n".join(out)
-    post.municipalities = _municipalities(title, "\n".join(raw[start:end]), register)
-    if not post.municipalities:
-        post.warnings.append((1, "ingen kommun hittades i titeln eller texten; "
-                                 "lägg till municipalities: för hand"))
-    return post
+def _read_all(paths: Sequence[Path]) -> list[OldUrl]:
+    problems: list[Problem] = []
+    found: list[OldUrl] = []
+    for path in paths:
+        try:
+            found += read_urls(path)
+        except SitegenError as exc:
+            problems += exc.problems
+    if problems:
+        raise SitegenError(problems)
+    return found
 
 
-def _blocks(raw: list[str], start: int, end: int) -> list[_Block]:
-    blocks: list[_Block] = []
-    current: _Block | None = None
-    for n in range(start, end):
-        line = raw[n]
-        stripped = line.strip()
-        if not stripped:
-            current = None
+def _parse_all(source_dir: Path, report: ImportReport) -> list[_Draft]:
+    drafts: list[_Draft] = []
+    seen: dict[str, _Draft] = {}
+    for path in sorted(source_dir.glob("*.txt")):
+        shown = path.as_posix()
+        try:
+            post = parse_text_post(path.read_text("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise SitegenError([Problem(shown, 0, f"filen är inte UTF-8: {exc.reason}")]
+                               ) from exc
+        if not post.title or not post.slug:
+            report.warnings.append(Problem(shown, 1, "ingen titel, filen hoppades över",
+                                           Severity.WARNING))
             continue
-        kind = "list" if _BULLET.match(line) else "para"
-        content = _BULLET.sub("", line).strip() if kind == "list" else stripped
-        if current is None or current.kind != kind:
-            current = _Block(kind, [], n + 1)
-            blocks.append(current)
-        current.lines.append(content)
-    # Paragraphs glued into one line become separate paragraph lines again.
-    for block in blocks:
-        if block.kind == "para":
-            block.lines = [part.strip() for line in block.lines
-                           for part in _GLUED.split(line) if part.strip()]
-    return blocks
+        draft = _Draft(shown, post, post.slug)
+        if post.slug in seen:
+            first = seen[post.slug]
+            if first.post == post:
+                draft.warn(report, f"samma inlägg som {first.source}; filen hoppades över")
+                continue
+            n = 2
+            while f"{post.slug}-{n}" in seen:
+                n += 1
+            draft.slug = f"{post.slug}-{n}"
+            draft.warn(report, f'samma slug "{post.slug}" som {first.source}; skrevs som '
+                               f'"{draft.slug}"')
+        seen[draft.slug] = draft
+        report.comment_forms_dropped += post.comment_form
+        for line, message in post.warnings:
+            draft.warn(report, message, line)
+        drafts.append(draft)
+    return drafts
 
 
-def _item(text: str) -> str:
-    return text.strip()
+def _place(drafts: list[_Draft], urls: list[OldUrl], site: ImportSite,
+           report: ImportReport) -> None:
+    """Each post at its old address: category, slug, the other addresses as aliases, a
+    date; a post whose only address is a page's (/om-bloggen/) becomes a page."""
+    found, similar = match([d.slug for d in drafts], urls, site.categories)
+    for draft, mine, guessed in zip(drafts, found, similar, strict=True):
+        if not mine:
+            report.posts_without_url.append(draft.source)
+            continue
+        posts = [u for u in mine if u.kind(site.categories) == "post"]
+        best = next((u for u in posts if u.category(site.categories)), None) or (
+            posts[0] if posts else mine[0])
+        if guessed:
+            draft.warn(report, f"den gamla adressen {best.path} hittades på en liknande slug; "
+                               "kontrollera att den hör till inlägget")
+        draft.slug = best.slug
+        draft.old = [u.path for u in mine]
+        if not posts and not draft.post.plan and not draft.post.national_input:
+            draft.kind = "page"
+            continue
+        draft.meta["category"] = best.category(site.categories)
+        dated = next((u.date() for u in mine if u.date()), None)
+        lastmod = next((u.lastmod for u in mine if u.lastmod), None)
+        if draft.post.date is None and dated is not None:
+            draft.meta["date"] = dated
+        elif draft.post.date is None and lastmod is not None:
+            draft.meta["date"] = lastmod
+            draft.evidence["date"] = _LASTMOD.format(date=lastmod.isoformat())
+    report.urls_unmatched += [u.path for u in unmatched(urls, found, site.categories)]
 
 
-def _paragraphs(lines: list[str]) -> list[str]:
-    # Each source line is its own paragraph: captions printed twice, dialogue lines
-    # and headings must not run together into one paragraph.
-    return [_escape_line(line) for line in lines]
+def _decide(draft: _Draft, site: ImportSite, report: ImportReport) -> None:
+    """Frontmatter: the header's tags, the municipality, category and themes."""
+    post, meta = draft.post, draft.meta
+    meta["title"] = post.title
+    meta.setdefault("date", post.date)
+    meta["authors"] = [post.author] if post.author else []
+    municipalities: list[str] = []
+    themes: list[str] = []
+    for tag in post.tags:
+        found = site.register.lookup(tag)
+        theme = site.theme_index.get(tag.casefold())
+        if found is not None:
+            municipalities.append(found.name)
+        elif theme is not None:
+            themes.append(theme.name)
+        else:
+            report.count(report.unmapped_terms, tag)
+    meta["municipalities"] = list(dict.fromkeys(municipalities))
+    meta["themes"] = list(dict.fromkeys(themes))
+    if draft.kind == "page":
+        return
+    if not meta["municipalities"]:
+        pick = suggest.municipality(post.title, post.body, site.register)
+        if pick.doubt:
+            draft.warn(report, pick.doubt)
+        if pick.name:
+            meta["municipalities"] = [pick.name]
+            if pick.evidence:
+                draft.evidence["municipalities"] = pick.evidence
+    meta["category"] = meta.get("category") or (
+        site.visit_category if meta["municipalities"] else "ovrigt")
+    meta["plan"], meta["national_input"] = post.plan, post.national_input
+    if meta["category"] == site.visit_category:
+        filled = site.fill_in(meta, post.title, post.body, post.text)
+        draft.evidence.update(filled.evidence)
+        if filled.missing:
+            meta["category"] = "ovrigt"
+            draft.todo.append(filled.todo(site.visit_category))
 
 
-def _is_heading(block: _Block, following: _Block | None) -> bool:
-    if block.kind != "para" or len(block.lines) != 1 or following is None:
-        return False
-    line = block.lines[0]
-    return (
-        len(line) <= _MAX_HEADING
-        and line[0].isupper()
-        and not line.endswith(_FINAL_PUNCT)
-        and following.kind == "para"
-    )
+def _link_revisits(drafts: list[_Draft], site_root: Path, report: ImportReport) -> None:
+    """A revisit follows up the earlier visit to its municipality; its plan items are
+    listed for the editor, who fills in their statuses."""
+    mine = {d.slug: d for d in drafts if d.kind == "post" and d.meta.get("municipalities")}
+    visits = [_visit(d) for d in mine.values()] + [
+        v for v in existing_visits(site_root) if v.slug not in mine]
+    for draft in mine.values():
+        if not is_revisit(draft.post.title):
+            continue
+        earlier, why = earlier_visit(_visit(draft), visits)
+        if earlier is None:
+            draft.warn(report, f"återbesök: {why}; lägg till followup: för hand")
+            continue
+        draft.meta["followup"] = Revisit(earlier.slug, earlier.title, earlier.plan)
+        draft.evidence["followup"] = (f"återbesök enligt titeln; följer upp {earlier.slug} "
+                                      f"({len(earlier.plan)} planpunkter att fylla i)")
+        if why:
+            draft.warn(report, why)
 
 
-_LINE_MARKER = re.compile(r"^(\s*)([-+*#>]|\d+[.)])(?=\s|$)")
-_INLINE = re.compile(r"([\\`*_<\[\]])")
+def _visit(draft: _Draft) -> Visit:
+    date = draft.meta.get("date")
+    return Visit(draft.slug, draft.post.title, tuple(draft.meta["municipalities"]),
+                 tuple((str(i), text) for i, text in enumerate(draft.post.plan, 1)),
+                 date if isinstance(date, dt.date) else None, is_revisit(draft.post.title))
 
 
-def _escape_inline(text: str) -> str:
-    return _INLINE.sub(r"\\\1", text)
-
-
-def _escape_line(text: str) -> str:
-    """Markdown-escape one line so it renders as exactly these words (a dialogue dash
-    "- Jag tror ..." stays a dash, not a list)."""
-    text = _escape_inline(text)
-    return _LINE_MARKER.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", text)
-
-
-def _municipalities(title: str, body: str, register: Register) -> list[str]:
-    """The municipality the post is about: named in the title, else the one the text
-    names most often (a genitive "Botkyrkas" counts)."""
-    found = _mentions(title, register)
-    if found:
-        return [max(found, key=lambda name: (found[name], -title.find(name)))]
-    counts = _mentions(body, register)
-    if not counts:
-        return []
-    best = max(counts.values())
-    # Ties are ambiguous: the post is about none of them for sure.
-    leaders = [name for name, n in counts.items() if n == best]
-    return leaders if len(leaders) == 1 else []
-
-
-def _mentions(text: str, register: Register) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for name in register.names:
-        pattern = re.compile(rf"(?<![\wåäöÅÄÖ-]){re.escape(name)}s?(?![\wåäöÅÄÖ-])")
-        n = len(pattern.findall(text))
-        if n:
-            counts[name] = n
-    return counts
+def _write(draft: _Draft, site_root: Path, report: ImportReport, force: bool) -> None:
+    meta = dict(draft.meta)
+    if draft.kind == "page":
+        meta = {"title": meta["title"], "aliases": meta.get("aliases")}
+    elif draft.evidence:
+        meta["suggested"] = draft.evidence
+    outcome = write_file(site_root / draft.file, render_document(meta, draft.post.body),
+                         site_root, report, force=force)
+    if outcome is Outcome.KEPT or draft.kind == "page":
+        return
+    if not meta.get("date"):
+        report.missing_dates.append(draft.file)
+    report.todo += [(draft.file, what) for what in draft.todo]
+    if draft.evidence:
+        report.suggestions.append((draft.file, summary(draft.evidence)))
