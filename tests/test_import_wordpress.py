@@ -13,7 +13,7 @@ import yaml
 
 from sitegen.build import build
 from sitegen.errors import SitegenError
-from sitegen.importers import ImportReport, import_wordpress
+from sitegen.importers import ImportReport, import_wordpress, wxr
 
 ROOT = Path(__file__).resolve().parent.parent
 WXR = ROOT / "tests" / "fixtures" / "wxr"
@@ -238,3 +238,165 @@ def test_the_suggested_redirects_build_into_redirect_pages(
     page = (root / "output" / "tag" / "botkyrka" / "index.html").read_text("utf-8")
     assert 'content="0; url=/kommun/botkyrka/"' in page
     assert (root / "output" / "category" / "kommunbesok" / "index.html").is_file()
+
+
+# ---------------------------------------------------------------- real exports' cases
+
+EDGE = WXR / "edge-cases.xml"
+MEDIA = ROOT / "tests" / "fixtures" / "media" / "wp-content" / "uploads"
+
+
+def _warnings(report: ImportReport) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    for problem in report.warnings:
+        found.setdefault(problem.line, []).append(problem.message)
+    return found
+
+
+@pytest.fixture()
+def edge(tmp_path: Path) -> tuple[Path, ImportReport]:
+    root = _site(tmp_path)
+    return root, import_wordpress(EDGE, root)
+
+
+def test_aliases_the_build_would_refuse_are_cleaned_or_dropped(
+        edge: tuple[Path, ImportReport]) -> None:
+    root, report = edge
+    meta, _body = _read(root / "content" / "posts" / "evil-slug.md")
+    assert meta["aliases"] == ["/?p=21"]  # both addresses with U+202E are gone
+    assert any("U+202E" in m and "skrevs inte" in m for m in _warnings(report)[20])
+    meta, _body = _read(root / "content" / "posts" / "dubbla-snedstreck.md")
+    assert meta["aliases"][0] == "/greek/kalimera/"
+    assert "aliaset //greek//kalimera/ skrevs som /greek/kalimera/" in _warnings(report)[32]
+    for path in (root / "content").rglob("*.md"):
+        assert "\u202e" not in path.read_text("utf-8")
+        assert not any("//" in alias for alias in _read(path)[0].get("aliases", []))
+
+
+def test_duplicate_post_and_page_ids_keep_the_first_and_warn(
+        edge: tuple[Path, ImportReport]) -> None:
+    root, report = edge
+    first, _ = _read(root / "content" / "posts" / "forsta-med-id-30.md")
+    second, _ = _read(root / "content" / "posts" / "andra-med-id-30.md")
+    assert "/?p=30" in first["aliases"] and "/?p=30" not in second["aliases"]
+    # The second also claimed the first one's permalink: it stays the first one's.
+    assert "/ovrigt/forsta-med-id-30/" not in second["aliases"]
+    assert "post-ID 30 finns redan i exporten (rad 68" in _warnings(report)[80][0]
+    kontakt, _ = _read(root / "content" / "pages" / "kontakt.md")
+    press, _ = _read(root / "content" / "pages" / "press.md")
+    assert kontakt["aliases"] == ["/?page_id=40"] and "aliases" not in press
+    assert "post-ID 40 finns redan" in _warnings(report)[102][0]
+
+
+def test_titles_keep_text_that_looks_like_a_tag(edge: tuple[Path, ImportReport]) -> None:
+    root, _report = edge
+    meta, _body = _read(root / "content" / "posts" / "om-html-i-rubriker.md")
+    assert meta["title"] == "Om <html> och <body> i rubriker"
+
+
+def test_non_latin_slugs_fall_back_to_the_title_or_the_post_id(
+        edge: tuple[Path, ImportReport]) -> None:
+    root, report = edge
+    greek, _ = _read(root / "content" / "posts" / "post-23.md")
+    assert greek["title"] == "Καλημέρα"
+    assert greek["aliases"][0] == "/ovrigt/καλημέρα-2/"  # the old address still works
+    cyrillic, _ = _read(root / "content" / "posts" / "besok-med-kyrillisk-slug.md")
+    assert cyrillic["aliases"][0] == "/ovrigt/визит-3/"
+    assert not list((root / "content" / "posts").glob("[0-9]*.md"))  # no bare /2/, /3/
+    assert "skrevs som post-23" in _warnings(report)[44][0]
+
+
+def test_media_shortcodes_become_links_to_their_files(edge: tuple[Path, ImportReport]) -> None:
+    root, report = edge
+    _meta, body = _read(root / "content" / "posts" / "ljud-och-bild.md")
+    assert ("[Ljudfil: intervju.mp3](https://www.gammal.example.se/wp-content/uploads/2016/04/"
+            "intervju.mp3)") in body
+    assert "[Ljudfil: intervju.mp3](/wp-content/uploads/2016/04/intervju.mp3)" in body
+    assert "[Videofil: film.mp4](https://www.gammal.example.se/wp-content/uploads" in body
+    assert "<https://www.youtube.com/watch?v=abc123>" in body
+    assert "[audio" not in body and "[video" not in body and "[playlist" not in body
+    assert report.shortcodes == {"audio": 3, "video": 1, "youtube": 1, "playlist": 1}
+    assert any("[audio] utan adress" in m for m in _warnings(report)[124])
+    assert any("spellista" in m for m in _warnings(report)[124])
+
+
+def test_without_media_every_file_on_the_old_host_is_listed_with_the_fix(
+        edge: tuple[Path, ImportReport]) -> None:
+    _root, report = edge
+    files = [url for post, url in report.media_on_old_host
+             if post == "content/posts/bilder-fran-besoket.md"]
+    assert files == [
+        "https://www.gammal.example.se/wp-content/uploads/2016/04/mote.png",
+        "https://gammal.example.se/wp-content/uploads/2016/04/mote-300x200.png",
+        "/wp-content/uploads/2016/04/karta%20%C3%B6ver%20l%C3%A4net.png",
+        "http://www.gammal.example.se/wp-content/uploads/2016/04/saknas.png",
+    ]  # not the image on another site: that was never the old site's
+    assert len(report.media_on_old_host) == 7
+    text = report.format()
+    assert "fortfarande hämtas från den gamla webbplatsen" in text
+    assert f"sitegen import wordpress {EDGE.as_posix()} --media" in text
+
+
+def test_media_copies_every_referenced_file_and_rewrites_the_links(tmp_path: Path) -> None:
+    root = _site(tmp_path)
+    report = import_wordpress(EDGE, root, media=MEDIA)
+    static = root / "static" / "wp-content" / "uploads" / "2016" / "04"
+    assert sorted(p.name for p in static.iterdir()) == [
+        "film.mp4", "intervju.mp3", "karta över länet.png", "mote.png"]
+    assert (static / "mote.png").read_bytes() == (MEDIA / "2016" / "04" / "mote.png").read_bytes()
+    _meta, body = _read(root / "content" / "posts" / "bilder-fran-besoket.md")
+    # The resized copy is not in the folder: the full-size image stands in for it.
+    assert ("[![Mötet i stadshuset](/wp-content/uploads/2016/04/mote.png)]"
+            "(/wp-content/uploads/2016/04/mote.png)") in body
+    assert "![Karta över länet](/wp-content/uploads/2016/04/karta%20%C3%B6ver%20l%C3%A4net.png)" \
+        in body
+    assert report.media_missing == [("content/posts/bilder-fran-besoket.md",
+                                     "2016/04/saknas.png")]
+    assert report.media_on_old_host == []
+    _meta, body = _read(root / "content" / "posts" / "ljud-och-bild.md")
+    assert "(/wp-content/uploads/2016/04/film.mp4)" in body
+    again = import_wordpress(EDGE, root, media=MEDIA)
+    assert again.media_copied == [] and again.written == []
+    (static / "mote.png").write_bytes(b"redaktorens egen bild")
+    kept = import_wordpress(EDGE, root, media=MEDIA)
+    assert kept.media_kept == ["static/wp-content/uploads/2016/04/mote.png"]
+    assert (static / "mote.png").read_bytes() == b"redaktorens egen bild"
+
+
+def test_visits_get_themes_and_a_municipality_suggested_from_their_text(
+        edge: tuple[Path, ImportReport]) -> None:
+    root, report = edge
+    meta, _body = _read(root / "content" / "posts" / "samtal-i-ljusdal.md")
+    assert meta["municipalities"] == ["Ljusdal"]
+    assert meta["themes"] == ["Personalförsörjning", "Familjerådslag"]
+    assert meta["suggested"]["themes"].startswith("Personalförsörjning: 3 träffar")
+    meta, _body = _read(root / "content" / "posts" / "kommunbesok-i-harjedalen.md")
+    assert meta["municipalities"] == ["Härjedalen"]  # the title names it: not a guess
+    assert list(meta["suggested"]) == ["themes"]
+    meta, _body = _read(root / "content" / "posts" / "ett-besok-utan-spar.md")
+    assert meta["category"] == "ovrigt" and "suggested" not in meta
+    assert "/kommunbesok/ett-besok-utan-spar/" in meta["aliases"]  # the old link lives on
+    assert report.todo == [("content/posts/ett-besok-utan-spar.md",
+                            "ingen kommun eller tema hittades i texten, så inlägget skrevs i "
+                            "kategorin ovrigt; lägg till municipalities:, themes: och ändra "
+                            "till category: kommunbesok för att göra det till ett kommunbesök")]
+    assert [path for path, _ in report.suggestions] == [
+        "content/posts/samtal-i-ljusdal.md", "content/posts/kommunbesok-i-harjedalen.md"]
+
+
+def test_item_lines_skip_items_quoted_in_post_bodies() -> None:
+    source = ("<rss>\n<channel>\n<item>\n<content:encoded><![CDATA[\n<item>\n<item>\n]]>"
+              "</content:encoded>\n</item>\n<!-- <item> -->\n<item>\n</item>\n</channel>\n</rss>\n")
+    assert wxr.item_lines(source) == [3, 10]
+
+
+@pytest.mark.parametrize("export", ["blog-1.2-https.xml", "classic.xml", "edge-cases.xml"])
+def test_every_fixture_builds_without_a_hand_edit(tmp_path: Path, export: str) -> None:
+    root = _site(tmp_path)
+    shutil.copy(ROOT / "site.yaml", root / "site.yaml")
+    for folder in ("layouts", "assets"):
+        shutil.copytree(ROOT / folder, root / folder)
+    import_wordpress(WXR / export, root, media=MEDIA)
+    result = build(root, with_search=False)
+    assert result.posts == len(list((root / "content" / "posts").glob("*.md"))) - len(
+        [p for p in (root / "content" / "posts").glob("*.md") if "draft: true" in p.read_text()])

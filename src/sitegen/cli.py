@@ -64,14 +64,21 @@ def cmd_import(args: argparse.Namespace) -> int:
     from sitegen.importers import import_text, import_wordpress
 
     root = Path(args.root)
+    wrong = "--urls" if args.kind == "wordpress" and args.urls else (
+        "--media" if args.kind == "text" and args.media else "")
+    if wrong:
+        raise SitegenError([Problem(wrong, 0, f"{wrong} gäller inte import {args.kind} ("
+                                              "--urls: text, --media: wordpress)")])
     progress = _reporter(args)
     try:
         if args.kind == "wordpress":
             report = import_wordpress(Path(args.source), root, force=args.force,
                                       mapping=Path(args.mapping) if args.mapping else None,
+                                      media=Path(args.media) if args.media else None,
                                       progress=progress)
         else:
-            report = import_text(Path(args.source), root, force=args.force, progress=progress)
+            report = import_text(Path(args.source), root, force=args.force,
+                                 urls=[Path(u) for u in args.urls], progress=progress)
     finally:
         progress.close()
     if args.quiet:
@@ -164,6 +171,12 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="skriv över befintliga filer")
     p.add_argument("--mapping", metavar="FIL",
                    help="YAML-fil som mappar kategorier och taggar (wordpress)")
+    p.add_argument("--urls", action="append", default=[], metavar="FIL",
+                   help="den gamla webbplatsens sitemap.xml eller en lista med adresser, en "
+                        "per rad (text; kan anges flera gånger)")
+    p.add_argument("--media", metavar="MAPP",
+                   help="en lokal kopia av wp-content/uploads: bilder och filer kopieras "
+                        "till static/ (wordpress)")
     p.set_defaults(run=cmd_import)
 
     p = sub.add_parser("new", parents=[talk], help="skapa ett nytt inlägg med färdig frontmatter",

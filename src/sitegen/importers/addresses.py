@@ -91,7 +91,7 @@ class Claims:
         for candidate in candidates:
             alias, why = clean_alias(candidate)
             if why:
-                notes.append(why if alias else f"aliaset {candidate!r} skrevs inte: {why}")
+                notes.append(why if alias else f"{why}; det skrevs inte")
             if alias is None:
                 continue
             served = served_by(alias)

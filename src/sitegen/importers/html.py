@@ -18,6 +18,7 @@ from markdownify import MarkdownConverter
 # setext underline or code fence; as text, they take a backslash.
 _LINE_START = re.compile(r"^(\s*)(#{1,6}(?=\s|$)|>|[-+*](?=\s|$)|(\d{1,9})[.)](?=\s|$)|"
                          r"={2,}|-{2,}|`{3,}|~{3,})", re.MULTILINE)
+_FENCE = re.compile(r"^(`{3,})$")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 _INLINE_TAGS = ("a|abbr|b|bdi|bdo|big|br|cite|code|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|"
                 "small|span|strike|strong|sub|sup|time|tt|u|var|wbr")
@@ -59,10 +60,25 @@ _CONVERTER = _Converter(heading_style="ATX", bullets="-", newline_style="BACKSLA
 
 
 def to_markdown(source: str) -> str:
-    """Markdown for HTML that already has its paragraphs (see autop)."""
+    """Markdown for HTML that already has its paragraphs (see autop): trailing spaces
+    and runs of blank lines go, except inside code blocks, which stay as they were."""
     text: str = _CONVERTER.convert(source)
-    text = "\n".join(line.rstrip() for line in text.split("\n"))
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
+    out: list[str] = []
+    fence = ""
+    for line in text.split("\n"):
+        if fence:
+            out.append(line)
+            if line.strip() == fence:
+                fence = ""
+            continue
+        line = line.rstrip()
+        opening = _FENCE.match(line)
+        if opening:
+            fence = opening.group(1)
+        elif not line and (not out or not out[-1]):
+            continue
+        out.append(line)
+    return "\n".join(out).strip()
 
 
 def plain(text: str) -> str:

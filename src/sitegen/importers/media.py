@@ -71,21 +71,17 @@ class Media:
         return relative
 
     def _copy(self, relative: str) -> str | None:
-        """Copy the file into static/ once; the path it has there under uploads."""
-        if relative in self.done:
-            return self.done[relative]
-        assert self.folder is not None
-        source = self.folder / relative
-        if not source.is_file():
-            original = _RESIZED.sub("", relative)  # the full-size image will do
-            source = self.folder / original
-            relative_used: str | None = original if source.is_file() else None
-        else:
-            relative_used = relative
-        if relative_used is not None:
-            self._put(source, relative_used)
-        self.done[relative] = relative_used
-        return relative_used
+        """Copy the file into static/ once; the path it has there under uploads (a
+        resized copy the folder lacks is stood in for by its full-size original)."""
+        if relative not in self.done:
+            assert self.folder is not None
+            used = next((r for r in (relative, _RESIZED.sub("", relative))
+                         if (self.folder / r).is_file()), None)
+            if used is not None and used not in self.done:
+                self._put(self.folder / used, used)
+                self.done[used] = used
+            self.done[relative] = used
+        return self.done[relative]
 
     def _put(self, source: Path, relative: str) -> None:
         target = self.site_root / "static" / UPLOADS.strip("/") / relative

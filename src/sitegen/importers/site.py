@@ -27,11 +27,11 @@ class Filled:
     """Keys a visit needs that the text did not give."""
 
     def todo(self, visit_category: str) -> str:
-        what = " och ".join(f"{key}:" for key in self.missing)
+        what = ", ".join(f"{key}:" for key in self.missing)
         found = " eller ".join(_NAMES[key] for key in self.missing)
         return (f"ingen {found} hittades i texten, så inlägget skrevs i kategorin ovrigt; "
-                f"lägg till {what} och category: {visit_category} för att göra det till "
-                "ett kommunbesök")
+                f"lägg till {what} och ändra till category: {visit_category} för att göra "
+                "det till ett kommunbesök")
 
 
 @dataclass(frozen=True)
