@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from sitegen.build import build
+from sitegen.cli import main
 from sitegen.errors import SitegenError
-from sitegen.importers import import_text, suggest
+from sitegen.importers import ImportReport, import_text, suggest
 from sitegen.importers.textpost import parse_text_post
 from sitegen.registry import default_register
 
@@ -189,3 +194,201 @@ def test_no_municipality_is_no_guess(tmp_path: Path) -> None:
 def test_missing_folder_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(SitegenError, match="mappen finns inte"):
         import_text(tmp_path / "saknas", tmp_path)
+
+
+# ---------------------------------------------------------------- the rest of the blog
+
+EXPORT = ROOT / "tests" / "fixtures" / "text-export"
+OLD_SITE = ROOT / "tests" / "fixtures" / "old-site"
+URLS = [OLD_SITE / "sitemap.xml", OLD_SITE / "urls.txt"]
+
+
+@pytest.mark.parametrize("header", [
+    "kl. av | Taggar:", "kl. av | Taggar: , , ,", "kl. av |", "kl.  av  |  Taggar:  ", None])
+def test_every_header_variant_stays_out_of_the_body(header: str | None) -> None:
+    lines = ["Ett besök i Habo", ""] + ([header, ""] if header else []) + [
+        "Första stycket.", "", "Kommentera", "", "E-postadressen publiceras inte."]
+    post = parse_text_post("\n".join(lines))
+    assert post.body == "Första stycket."
+    assert post.header == (3 if header else 0)
+    assert post.tags == [] and post.date is None and post.author == ""
+
+
+def test_a_filled_header_gives_date_author_and_tags(tmp_path: Path) -> None:
+    post = parse_text_post((EXPORT / "05_dialog-med-ivo.txt").read_text("utf-8"))
+    assert post.date == dt.date(2016, 4, 12)
+    assert post.author == "Anna Andersson"
+    assert post.tags == ["Digitalisering", "Tillsyn", "Fika"]
+    root = _site(tmp_path)
+    report = import_text(EXPORT, root)
+    meta, _body = _split(root / "content" / "posts" / "dialog-med-ivo-om-tillsynen.md")
+    assert meta["date"] == dt.date(2016, 4, 12) and meta["authors"] == ["Anna Andersson"]
+    assert meta["themes"] == ["Digitalisering", "Nationell styrning"]  # Tillsyn: a synonym
+    assert "suggested" not in meta  # tags are the author's own: nothing to review
+    assert report.unmapped_terms == {"Fika": 1}
+
+
+def test_the_municipality_is_the_one_the_text_is_about(tmp_path: Path) -> None:
+    # "Gävle Högskola" and "Högskolan i Gävle" name a school, not the place visited.
+    post = parse_text_post((EXPORT / "01_socialt-arbete.txt").read_text("utf-8"))
+    pick = suggest.municipality(post.title, post.body, default_register())
+    assert (pick.name, pick.evidence, pick.doubt) == ("Uppsala", "Uppsala: 3 omnämnanden", "")
+    root = _site(tmp_path)
+    import_text(EXPORT, root)
+    meta, _body = _split(root / "content" / "posts" /
+                         "socialt-arbete-med-och-for-barn-och-unga.md")
+    assert meta["municipalities"] == ["Uppsala"]
+    assert meta["suggested"]["municipalities"] == "Uppsala: 3 omnämnanden"
+
+
+def test_an_ambiguous_pick_is_reported() -> None:
+    register = default_register()
+    tie = suggest.municipality("Två kommuner", "Vi var i Mora och i Orsa.", register)
+    assert tie.name == "" and "oklar" in tie.doubt
+    close = suggest.municipality("Ett besök", "Mora, Mora, Mora och Orsa, Orsa.", register)
+    assert close.name == "Mora" and "osäker" in close.doubt
+    assert suggest.municipality("Besök i Orsa", "Mora, Mora, Mora.", register).name == "Orsa"
+
+
+@pytest.fixture()
+def blog(tmp_path: Path) -> tuple[Path, ImportReport]:
+    """The committed posts and the rest of the export, imported with the old addresses."""
+    root = _site(tmp_path)
+    shutil.copytree(CONTENT, root / "content" / "posts")
+    return root, import_text(EXPORT, root, urls=URLS)
+
+
+def test_revisits_follow_up_the_earlier_visit_without_invented_statuses(
+        blog: tuple[Path, ImportReport]) -> None:
+    root, _report = blog
+    text = (root / "content" / "posts" / "kommunbesok-2-i-tranas.md").read_text("utf-8")
+    meta, _body = _split(root / "content" / "posts" / "kommunbesok-2-i-tranas.md")
+    assert meta["followup"] == {"of": "kommunbesok-i-tranas", "items": []}
+    assert '  #   - item: "2"  # Minska arbetsbelastningen genom fler administratörer.' in text
+    assert "status: " not in text.replace("#     status:", "")  # never an invented status
+    assert meta["suggested"]["followup"].startswith("återbesök enligt titeln")
+    # The earlier visit may be a post already in content/posts/.
+    meta, _body = _split(root / "content" / "posts" / "uppfoljningsbesok-i-botkyrka.md")
+    assert meta["followup"]["of"] == "familjeradslag-i-botkyrka"
+    assert "revisit" not in meta
+
+
+def test_old_addresses_restore_category_slug_aliases_and_dates(
+        blog: tuple[Path, ImportReport]) -> None:
+    root, _report = blog
+    posts = root / "content" / "posts"
+    meta, _ = _split(posts / "dialog-med-ivo-om-tillsynen.md")
+    assert meta["category"] == "dialoger"
+    meta, _ = _split(posts / "tidsmatningen-visar-vagen.md")
+    assert meta["category"] == "matning" and meta["date"] == dt.date(2016, 11, 3)
+    assert meta["suggested"]["date"].startswith("från sitemapens lastmod 2016-11-03")
+    meta, _ = _split(posts / "kunskap-och-kompetens-i-fokus.md")
+    assert meta["category"] == "kunskap-kompetens"  # from the plain list
+    assert meta["date"] == dt.date(2016, 9, 1)
+    meta, _ = _split(posts / "kommunbesok-i-tranas.md")
+    assert meta["date"] == dt.date(2016, 2, 15)  # the day in a date permalink is certain
+    assert "date" not in meta.get("suggested", {})
+    assert meta["aliases"] == ["/2016/02/15/kommunbesok-i-tranas/",
+                               "/2016/02/kommunbesok-i-tranas/"]
+    # A title edited after publishing: the old slug is kept, so the old URL is the URL.
+    meta, _ = _split(posts / "personalforsorjning-i-ostersund.md")
+    assert meta["title"] == "Personalförsörjningen i Östersund"
+    assert not (posts / "personalforsorjningen-i-ostersund.md").exists()
+
+
+def test_pages_become_pages(tmp_path: Path) -> None:
+    root = _site(tmp_path)
+    report = import_text(EXPORT, root, urls=URLS)
+    meta, body = _split(root / "content" / "pages" / "om-bloggen.md")
+    assert meta == {"title": "Om bloggen"}
+    assert body.startswith("Den här bloggen är")
+    assert not (root / "content" / "posts" / "om-bloggen.md").exists()
+    assert "content/pages/om-bloggen.md" not in report.missing_dates
+
+
+def test_the_report_says_what_matched_and_what_did_not(blog: tuple[Path, ImportReport]) -> None:
+    _root, report = blog
+    assert report.urls_unmatched == ["/kommunbesok/ett-inlagg-som-inte-finns-med/"]
+    assert report.posts_without_url == [f"{EXPORT.as_posix()}/04_uppfoljningsbesok-i-botkyrka.txt"]
+    assert any("liknande slug" in w.message for w in report.warnings)
+    assert report.todo == [("content/posts/kommunbesok-i-ljusdal.md",
+                            "inget tema hittades i texten, så inlägget skrevs i kategorin ovrigt; "
+                            "lägg till themes: och ändra till category: kommunbesok för att göra "
+                            "det till ett kommunbesök")]
+
+
+def test_a_visit_without_any_theme_keeps_its_old_address(blog: tuple[Path, ImportReport]) -> None:
+    root, _report = blog
+    meta, _ = _split(root / "content" / "posts" / "kommunbesok-i-ljusdal.md")
+    assert meta["category"] == "ovrigt" and meta["municipalities"] == ["Ljusdal"]
+    assert meta["aliases"] == ["/kommunbesok/kommunbesok-i-ljusdal/"]
+
+
+def test_the_export_builds_and_check_lists_the_suggestions(
+        blog: tuple[Path, ImportReport], capsys: pytest.CaptureFixture[str]) -> None:
+    root, report = blog
+    shutil.copy(ROOT / "site.yaml", root / "site.yaml")
+    for folder in ("layouts", "assets"):
+        shutil.copytree(ROOT / folder, root / folder)
+    result = build(root, with_search=False)
+    assert result.posts == 5 + 9  # the committed posts and the export, less its page
+    assert main(["--root", str(root), "check"]) == 0
+    out = capsys.readouterr().out
+    for path, _what in report.suggestions:
+        assert f"{path}:" in out
+    assert "varning: ogranskat förslag från importen: followup" in out
+    assert main(["--root", str(root), "check", "--strict"]) == 1
+
+
+def test_a_kept_file_is_not_listed_as_missing_its_date(tmp_path: Path) -> None:
+    root = _site(tmp_path)
+    target = root / "content" / "posts" / "personalforsorjningen-i-ostersund.md"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("---\ntitle: Redigerad\ndate: 2016-01-01\n---\n\nText.\n", "utf-8")
+    report = import_text(EXPORT, root)
+    assert "content/posts/personalforsorjningen-i-ostersund.md" in report.skipped_existing
+    assert "content/posts/personalforsorjningen-i-ostersund.md" not in report.missing_dates
+
+
+def test_a_sitemap_index_names_the_files_to_give_instead(tmp_path: Path) -> None:
+    index = tmp_path / "sitemap_index.xml"
+    index.write_text('<?xml version="1.0"?>\n<sitemapindex xmlns="http://www.sitemaps.org/'
+                     'schemas/sitemap/0.9"><sitemap><loc>https://x.se/post-sitemap.xml</loc>'
+                     "</sitemap><sitemap><loc>https://x.se/page-sitemap.xml</loc></sitemap>"
+                     "</sitemapindex>\n", "utf-8")
+    with pytest.raises(SitegenError, match=r"post-sitemap\.xml, page-sitemap\.xml"):
+        import_text(EXPORT, _site(tmp_path / "site"), urls=[index])
+
+
+def test_bad_lines_of_a_url_list_are_errors_at_their_lines(tmp_path: Path) -> None:
+    listing = tmp_path / "urls.txt"
+    listing.write_text("/ok/adress/\nmailto:x@y.se\n/ok/ 2016-13-45\n/a/ /b/ /c/\n", "utf-8")
+    with pytest.raises(SitegenError) as caught:
+        import_text(EXPORT, _site(tmp_path / "site"), urls=[listing])
+    assert [p.line for p in caught.value.problems] == [2, 3, 4]
+    assert not (tmp_path / "site" / "content" / "posts").exists()  # nothing written
+
+
+def test_a_url_list_kept_in_the_export_folder_is_no_post(tmp_path: Path) -> None:
+    export = tmp_path / "export"
+    shutil.copytree(EXPORT, export)
+    shutil.copy(OLD_SITE / "urls.txt", export / "urls.txt")
+    report = import_text(export, _site(tmp_path / "site"), urls=[export / "urls.txt"])
+    assert not any("addresses" in path for path in report.written)
+
+
+def test_a_closed_pipe_ends_the_report_quietly(tmp_path: Path) -> None:
+    export = tmp_path / "export"
+    export.mkdir()
+    for n in range(1500):  # a report longer than a pipe holds
+        (export / f"{n:04}.txt").write_text(f"Inlägg nummer {n}\n\nkl. av |\n\nText.\n")
+    process = subprocess.Popen([sys.executable, "-m", "sitegen", "--root", str(_site(
+        tmp_path / "site")), "import", "text", str(export)], stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.readline().startswith(b"Skrivna filer: 1500")
+    process.stdout.close()
+    errors = process.stderr.read().decode()
+    assert process.wait() == 0
+    assert "Traceback" not in errors and "BrokenPipe" not in errors
+    assert len(list((tmp_path / "site" / "content" / "posts").glob("*.md"))) == 1500

@@ -13,7 +13,8 @@ from sitegen.importers import suggest
 from sitegen.importers.themes import ThemeName, read_themes, theme_index
 from sitegen.registry import Register, default_register
 
-_NAMES = {"municipalities": "kommun", "themes": "tema"}
+_NONE = {("municipalities",): "ingen kommun", ("themes",): "inget tema",
+         ("municipalities", "themes"): "varken kommun eller tema"}
 
 
 @dataclass
@@ -28,8 +29,8 @@ class Filled:
 
     def todo(self, visit_category: str) -> str:
         what = ", ".join(f"{key}:" for key in self.missing)
-        found = " eller ".join(_NAMES[key] for key in self.missing)
-        return (f"ingen {found} hittades i texten, så inlägget skrevs i kategorin ovrigt; "
+        return (f"{_NONE[tuple(self.missing)]} hittades i texten, så inlägget skrevs i "
+                "kategorin ovrigt; "
                 f"lägg till {what} och ändra till category: {visit_category} för att göra "
                 "det till ett kommunbesök")
 

@@ -84,8 +84,8 @@ def _institution(text: str, match: re.Match[str]) -> bool:
 
 def themes(text: str, vocabulary: list[ThemeName]) -> list[tuple[str, int, list[str]]]:
     """(theme, hits, words found) for the themes the text is most about, most hits first:
-    every theme with at least two hits and a quarter of the leader's, at most four, or
-    the single theme found when only one hit anything."""
+    every theme with at least two hits and a quarter of the leader's, or, when none has
+    two, every theme found once; at most four."""
     found: list[tuple[str, int, list[str]]] = []
     for theme in vocabulary:
         words = [m.group().casefold() for m in _theme_pattern(theme).finditer(text)]
@@ -95,8 +95,8 @@ def themes(text: str, vocabulary: list[ThemeName]) -> list[tuple[str, int, list[
     if not found:
         return []
     leader = found[0][1]
-    chosen = [t for t in found if t[1] >= 2 and t[1] * 4 >= leader][:_THEME_LIMIT]
-    return chosen or found[:1]
+    chosen = [t for t in found if t[1] >= 2 and t[1] * 4 >= leader] or found
+    return chosen[:_THEME_LIMIT]
 
 
 def theme_evidence(chosen: list[tuple[str, int, list[str]]]) -> str:

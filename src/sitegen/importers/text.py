@@ -63,7 +63,7 @@ def import_text(source_dir: Path, site_root: Path, *, force: bool = False,
     old = _read_all(urls)
     site = read_site(site_root)
     report = ImportReport()
-    drafts = _parse_all(source_dir, report)
+    drafts = _parse_all(source_dir, report, skip={p.resolve() for p in urls})
     if urls:
         _place(drafts, old, site, report)
     for draft in drafts:
@@ -96,10 +96,13 @@ def _read_all(paths: Sequence[Path]) -> list[OldUrl]:
     return found
 
 
-def _parse_all(source_dir: Path, report: ImportReport) -> list[_Draft]:
+def _parse_all(source_dir: Path, report: ImportReport, skip: set[Path]) -> list[_Draft]:
+    """Every post of the export (a list of old addresses kept beside them is no post)."""
     drafts: list[_Draft] = []
     seen: dict[str, _Draft] = {}
     for path in sorted(source_dir.glob("*.txt")):
+        if path.resolve() in skip:
+            continue
         shown = path.as_posix()
         try:
             post = parse_text_post(path.read_text("utf-8"))
