@@ -377,7 +377,7 @@ def test_visits_get_themes_and_a_municipality_suggested_from_their_text(
     assert meta["category"] == "ovrigt" and "suggested" not in meta
     assert "/kommunbesok/ett-besok-utan-spar/" in meta["aliases"]  # the old link lives on
     assert report.todo == [("content/posts/ett-besok-utan-spar.md",
-                            "ingen kommun eller tema hittades i texten, så inlägget skrevs i "
+                            "varken kommun eller tema hittades i texten, så inlägget skrevs i "
                             "kategorin ovrigt; lägg till municipalities:, themes: och ändra "
                             "till category: kommunbesok för att göra det till ett kommunbesök")]
     assert [path for path, _ in report.suggestions] == [

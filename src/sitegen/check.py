@@ -109,7 +109,9 @@ def _failed_files(root: Path, site: Site) -> dict[str, tuple[str, bool]]:
 
 class _NoAliases(render.Renderer):
     def aliases(self) -> None:
-        """Left out so that an alias over a generated page can be told from it."""
+        """Left out so that an alias over a generated page can be told from it (the
+        server rules' files stay: a static file in their place is an error)."""
+        self.server_rules()
 
 
 def _render_without_aliases(root: Path, site: Site) -> tuple[dict[str, bytes], list[Problem]]:

@@ -38,6 +38,7 @@ from sitegen.model import (
 )
 from sitegen.output import INDEX, check_relative
 from sitegen.progress import Progress, silent
+from sitegen.redirects import server_rules
 from sitegen.site import InputEntry, PlanEntry, Site, chronological, served_by, url_of
 from sitegen.slugs import swedish_key
 
@@ -766,6 +767,12 @@ class Renderer:
         query = {old: new for old, new, _ in self.moved if "?" in old}
         if query:
             self.put("assets/redirects.json", _json(query))
+        self.server_rules()
+
+    def server_rules(self) -> None:
+        """The same moves as HTTP 301 rules for servers (_redirects, nginx, Apache)."""
+        for path, rules in server_rules((old, new) for old, new, _ in self.moved).items():
+            self.put(path, rules)
 
     def redirect_targets(self) -> None:
         """A redirect of site.yaml must lead to a page of the site (or an old address)."""
