@@ -400,3 +400,17 @@ def test_every_fixture_builds_without_a_hand_edit(tmp_path: Path, export: str) -
     result = build(root, with_search=False)
     assert result.posts == len(list((root / "content" / "posts").glob("*.md"))) - len(
         [p for p in (root / "content" / "posts").glob("*.md") if "draft: true" in p.read_text()])
+
+
+def test_suggested_archive_redirects_are_held_to_the_build_rule(tmp_path: Path) -> None:
+    export = tmp_path / "tags.xml"
+    text = EDGE.read_text("utf-8").replace(
+        '<category domain="post_tag" nicename="fika"><![CDATA[Fika]]></category>',
+        '<category domain="post_tag" nicename="%ce%b1%ce%b8%ce%ae%ce%bd%ce%b1"><![CDATA['
+        'Ljusdal]]></category><category domain="post_tag" nicename="%e2%80%aeljusdal">'
+        "<![CDATA[Ljusdal kommun]]></category>")
+    export.write_text(text, "utf-8")
+    report = import_wordpress(export, _site(tmp_path))
+    assert report.site_aliases["/tag/αθήνα/"] == "/kommun/ljusdal/"  # decoded, as served
+    assert not any("\u202e" in old for old in report.site_aliases)
+    assert any("U+202E" in w.message and w.line == 0 for w in report.warnings)
