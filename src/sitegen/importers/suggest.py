@@ -86,12 +86,16 @@ def themes(text: str, vocabulary: list[ThemeName]) -> list[tuple[str, int, list[
     """(theme, hits, words found) for the themes the text is most about, most hits first:
     every theme with at least two hits and a quarter of the leader's, or, when none has
     two, every theme found once; at most four."""
-    found: list[tuple[str, int, list[str]]] = []
-    for theme in vocabulary:
-        words = [m.group().casefold() for m in _theme_pattern(theme).finditer(text)]
-        if words:
-            found.append((theme.name, len(words), list(dict.fromkeys(words))))
-    found.sort(key=lambda t: -t[1])  # stable: vocabulary order among equals
+    pattern, owners = _vocabulary_pattern(tuple(vocabulary))
+    if not owners:  # no vocabulary: nothing to suggest
+        return []
+    words: dict[str, list[str]] = {}
+    for match in pattern.finditer(text):
+        theme = owners[_normal(match.group(1))]
+        words.setdefault(theme, []).append(match.group().casefold())
+    order = {theme.name: index for index, theme in enumerate(vocabulary)}
+    found = sorted(((name, len(hits), list(dict.fromkeys(hits)))
+                    for name, hits in words.items()), key=lambda t: (-t[1], order[t[0]]))
     if not found:
         return []
     leader = found[0][1]
@@ -104,12 +108,23 @@ def theme_evidence(chosen: list[tuple[str, int, list[str]]]) -> str:
                      for name, n, words in chosen)
 
 
-@lru_cache(maxsize=256)
-def _theme_pattern(theme: ThemeName) -> re.Pattern[str]:
-    terms = sorted({_stem(t) for t in (theme.name, *theme.synonyms) if t.strip()},
-                   key=len, reverse=True)
+@lru_cache(maxsize=8)
+def _vocabulary_pattern(vocabulary: tuple[ThemeName, ...],
+                        ) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pattern for every name and synonym of the vocabulary (longest first, each in
+    any of its forms), and the theme each of them belongs to: the text is read once."""
+    owners: dict[str, str] = {}
+    for theme in vocabulary:
+        for term in (theme.name, *theme.synonyms):
+            if term.strip():
+                owners.setdefault(_normal(_stem(term)), theme.name)
+    terms = sorted(owners, key=len, reverse=True)
     body = "|".join(r"[\s-]+".join(re.escape(w) for w in t.split()) for t in terms)
-    return re.compile(rf"(?<!\w)(?:{body})\w{{0,5}}(?!\w)", re.IGNORECASE)
+    return re.compile(rf"(?<!\w)({body})\w{{0,5}}(?!\w)", re.IGNORECASE), owners
+
+
+def _normal(term: str) -> str:
+    return " ".join(re.split(r"[\s-]+", term.casefold()))
 
 
 def _stem(term: str) -> str:

@@ -7,6 +7,7 @@ import datetime as dt
 import email.utils
 import re
 import xml.etree.ElementTree as ET
+from functools import lru_cache
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
@@ -41,6 +42,7 @@ def parse(raw: bytes, shown: str) -> ET.Element:
     return root
 
 
+@lru_cache(maxsize=512)
 def key(tag: str) -> str:
     """"wp:post_id" for any WXR version's namespace, "content:encoded", "title"."""
     if not tag.startswith("{"):
