@@ -69,37 +69,28 @@ class ImportReport:
             f"Oförändrade filer: {len(self.unchanged)}",
         ]
         lines += [f"  skrev {path}" for path in self.written]
-        if self.skipped_existing:
-            lines.append(
-                f"Fanns redan med annat innehåll, lämnades orörda: {len(self.skipped_existing)}"
-                " (använd --force för att skriva över)"
-            )
-            lines.extend(f"  {path}" for path in self.skipped_existing)
-        lines += self._to_do()
-        if self.drafts:
-            lines.append(f"Importerade som utkast (draft: true): {len(self.drafts)}")
-            lines.extend(f"  {path}: {reason}" for path, reason in self.drafts)
-        if self.missing_dates:
-            lines.append(
-                f"Datum saknas (lägg till date: för hand): {len(self.missing_dates)}"
-            )
-            lines.extend(f"  {path}" for path in self.missing_dates)
+        lines += _section("Fanns redan med annat innehåll, lämnades orörda (använd --force för "
+                          "att skriva över)", self.skipped_existing)
+        lines += _section("Att göra för hand", [f"{p}: {what}" for p, what in self.todo])
+        lines += _section("Förslag ur texten att granska (suggested: i filen; sitegen check "
+                          "varnar tills raden är borta)",
+                          [f"{p}: {what}" for p, what in self.suggestions])
+        lines += _section("Importerade som utkast (draft: true)",
+                          [f"{p}: {why}" for p, why in self.drafts])
+        lines += _section("Datum saknas (lägg till date: för hand)", self.missing_dates)
         lines += self._counts()
         lines += self._media()
-        lines += self._addresses()
+        lines += _section("Ingen gammal adress i --urls hittades för", self.posts_without_url)
+        lines += _section("Gamla adresser utan importerat inlägg eller sida",
+                          self.urls_unmatched)
+        if self.site_aliases:
+            lines.append("Föreslagna omdirigeringar för gamla arkivsidor, att lägga i "
+                         "site.yaml (sitegen build gör sidor och serverregler av dem):")
+            lines.append("redirects:")
+            lines.extend(f"  {json.dumps(old, ensure_ascii=False)}: {json.dumps(new)}"
+                         for old, new in sorted(self.site_aliases.items()))
         lines.extend(str(w) for w in self.warnings)
         return "\n".join(lines)
-
-    def _to_do(self) -> list[str]:
-        lines = []
-        if self.todo:
-            lines.append(f"Att göra för hand: {len(self.todo)}")
-            lines.extend(f"  {path}: {what}" for path, what in self.todo)
-        if self.suggestions:
-            lines.append(f"Förslag ur texten att granska (suggested: i filen; sitegen check "
-                         f"varnar tills raden är borta): {len(self.suggestions)}")
-            lines.extend(f"  {path}: {what}" for path, what in self.suggestions)
-        return lines
 
     def _counts(self) -> list[str]:
         lines = []
@@ -129,41 +120,23 @@ class ImportReport:
         lines = []
         if self.media_copied:
             lines.append(f"Bilder och filer kopierade till static/: {len(self.media_copied)}")
-        if self.media_kept:
-            lines.append(f"Fanns redan i static/ med annat innehåll, lämnades orörda: "
-                         f"{len(self.media_kept)} (använd --force för att skriva över)")
-            lines.extend(f"  {path}" for path in self.media_kept)
-        if self.media_missing:
-            lines.append(f"Saknas i mediemappen (länken pekar kvar på den gamla webbplatsen): "
-                         f"{len(self.media_missing)}")
-            lines.extend(f"  {path}: {name}" for path, name in self.media_missing)
-        if self.media_on_old_host:
-            lines.append(f"Bilder och filer som fortfarande hämtas från den gamla webbplatsen "
-                         f"(sitegen check underkänner dem): {len(self.media_on_old_host)}")
-            lines.extend(f"  {path}: {url}" for path, url in self.media_on_old_host)
-            if self.media_command:
-                lines.append("  Kopiera dem till static/ och skriv om länkarna med en lokal "
-                             "kopia av wp-content/uploads:")
-                lines.append(f"  {self.media_command}")
+        lines += _section("Fanns redan i static/ med annat innehåll, lämnades orörda (använd "
+                          "--force för att skriva över)", self.media_kept)
+        lines += _section("Saknas i mediemappen (länken pekar kvar på den gamla webbplatsen)",
+                          [f"{p}: {name}" for p, name in self.media_missing])
+        lines += _section("Bilder och filer som fortfarande hämtas från den gamla webbplatsen "
+                          "(sitegen check underkänner dem)",
+                          [f"{p}: {url}" for p, url in self.media_on_old_host])
+        if self.media_on_old_host and self.media_command:
+            lines.append("  Kopiera dem till static/ och skriv om länkarna med en lokal "
+                         "kopia av wp-content/uploads:")
+            lines.append(f"  {self.media_command}")
         return lines
 
-    def _addresses(self) -> list[str]:
-        lines = []
-        if self.posts_without_url:
-            lines.append(f"Ingen gammal adress i --urls hittades för: "
-                         f"{len(self.posts_without_url)}")
-            lines.extend(f"  {path}" for path in self.posts_without_url)
-        if self.urls_unmatched:
-            lines.append(f"Gamla adresser utan importerat inlägg eller sida: "
-                         f"{len(self.urls_unmatched)}")
-            lines.extend(f"  {url}" for url in self.urls_unmatched)
-        if self.site_aliases:
-            lines.append("Föreslagna omdirigeringar för gamla arkivsidor, att lägga i "
-                         "site.yaml (sitegen build gör sidor och serverregler av dem):")
-            lines.append("redirects:")
-            lines.extend(f"  {json.dumps(old, ensure_ascii=False)}: {json.dumps(new)}"
-                         for old, new in sorted(self.site_aliases.items()))
-        return lines
+
+def _section(title: str, rows: list[str]) -> list[str]:
+    """A heading with the number of rows, then the rows; nothing when there are none."""
+    return [f"{title}: {len(rows)}", *(f"  {row}" for row in rows)] if rows else []
 
 
 def _counts(table: dict[str, int]) -> str:
