@@ -77,7 +77,8 @@ class ImportReport:
                           [f"{p}: {what}" for p, what in self.suggestions])
         lines += _section("Importerade som utkast (draft: true)",
                           [f"{p}: {why}" for p, why in self.drafts])
-        lines += _section("Datum saknas (lägg till date: för hand)", self.missing_dates)
+        lines += _section("Datum saknas (lägg till date: för hand, eller date: okänt om det "
+                          "är förlorat)", self.missing_dates)
         lines += self._counts()
         lines += self._media()
         lines += _section("Ingen gammal adress i --urls hittades för", self.posts_without_url)
