@@ -3,6 +3,7 @@ aggregates, pagination, feeds, sitemap, aliases, drafts."""
 
 from __future__ import annotations
 
+import gc
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -190,3 +191,36 @@ def test_a_broken_link_among_the_posts_is_an_error_at_its_path(
     assert main(["--root", str(root), "build", "--no-search"]) == 1
     err = capsys.readouterr().err
     assert "content/posts/borta.md: kan inte läsas" in err and "Traceback" not in err
+
+
+def test_a_build_changes_no_process_wide_state(make_site) -> None:  # type: ignore[no-untyped-def]
+    # The collector policy is the command line's (cli._collector_paused): build() itself
+    # neither switches the collector nor freezes what it made out of its sight.
+    root: Path = make_site("basic")
+    frozen, cwd = gc.get_freeze_count(), Path.cwd()
+    for enabled in (True, False):
+        (gc.enable if enabled else gc.disable)()
+        try:
+            build(root, with_search=False, incremental_build=False)
+            assert gc.isenabled() is enabled
+        finally:
+            gc.enable()
+    assert gc.get_freeze_count() == frozen and Path.cwd() == cwd
+
+
+def test_the_command_line_pauses_the_collector_while_it_builds(
+        make_site, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import sitegen.build
+
+    during: list[bool] = []
+    real = sitegen.build.build
+
+    def watched(*args, **kwargs):  # type: ignore[no-untyped-def]
+        during.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sitegen.build, "build", watched)  # the command imports it when run
+    root: Path = make_site("basic")
+    assert gc.isenabled()
+    assert main(["--root", str(root), "build", "--no-search"]) == 0
+    assert during == [False] and gc.isenabled()  # in-process: switched back on after

@@ -6,11 +6,12 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+from importlib import metadata
 from pathlib import Path
 
 import pytest
 
-from sitegen import content
+from sitegen import cachekey, content
 from sitegen.build import BuildResult, _salt, build, load
 from sitegen.errors import SitegenError
 from sitegen.incremental import PageCache, ParseCache, input_digest
@@ -289,3 +290,34 @@ def test_posts_read_back_share_the_registers_and_vocabularys_objects(site: Path)
                           for p in visits for m in p.municipalities)
     assert all(t is themes[t.slug] for p in read_back.posts for t in p.themes)
     assert all(t is themes[t.slug] for p in read_back.posts for i in p.plan for t in i.themes)
+
+
+def test_the_versions_the_caches_are_keyed_on_are_the_installed_ones() -> None:
+    versions = cachekey.versions()
+    assert set(versions) == {"sitegen", "python", *cachekey.RENDERING_LIBRARIES}
+    for module, distribution in cachekey.RENDERING_LIBRARIES.items():
+        assert versions[module] == metadata.version(distribution)
+
+
+@pytest.mark.parametrize("what", ["sitegen", "python", *cachekey.RENDERING_LIBRARIES])
+def test_a_changed_version_renders_every_page_again(make_site, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                    monkeypatch: pytest.MonkeyPatch,
+                                                    what: str) -> None:
+    # An upgraded library (markdown-it-py's renderer, Jinja, Pagefind …) may change what
+    # any page looks like: nothing cached before it may be reused, not even a parsed post.
+    root: Path = make_site("basic")
+    first = build(root, with_search=False)
+    versions = cachekey.versions()
+    monkeypatch.setattr(cachekey, "versions", lambda: {**versions, what: versions[what] + "+1"})
+    parsed: list[str] = []
+    parse_post = content.parse_post
+
+    def counted(source, ctx, problems):  # type: ignore[no-untyped-def]
+        parsed.append(source.path)
+        return parse_post(source, ctx, problems)
+
+    monkeypatch.setattr(content, "parse_post", counted)
+    again = build(root, with_search=False)
+    assert again.site is not None and again.rendered == first.rendered > 0
+    assert sorted(parsed) == sorted(f"content/posts/{p.name}"
+                                    for p in (root / "content/posts").glob("*.md"))

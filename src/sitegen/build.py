@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen import content, incremental, output, render, search
+from sitegen import cachekey, content, incremental, output, render, search
 from sitegen.config import load_config
 from sitegen.errors import Problem, SitegenError
 from sitegen.model import Page, Post
@@ -50,7 +48,7 @@ class BuildResult:
 
 def _salt(root: Path) -> str:
     inputs = [root / "site.yaml", root / "content" / "themes.yaml"]
-    return incremental.code_salt(p.read_bytes() if p.is_file() else b"" for p in inputs)
+    return cachekey.salt(p.read_bytes() if p.is_file() else b"" for p in inputs)
 
 
 def load(root: Path, *, drafts: bool = False,
@@ -107,12 +105,12 @@ def _site_wide(root: Path, site: Site, assets: dict[str, render.Asset],
     registers (the salt), templates, assets, settings, the plain pages and the themes."""
     sources = cache.digests
     layouts = root / "layouts"
-    parts = [cache.salt] + [incremental.digest(p.read_bytes()) + p.name
+    parts = [cache.salt] + [cachekey.digest(p.read_bytes()) + p.name
              for p in sorted(layouts.rglob("*")) if p.is_file()]
     parts += [a.url for a in assets.values()]
     parts += [repr(site.config), repr(site.themes)]
     parts += [sources.get(p.source.path) or repr(p) for p in site.pages]
-    return incremental.digest("\0".join(parts).encode())
+    return cachekey.digest("\0".join(parts).encode())
 
 
 def build(root: Path, out: Path | None = None, *, drafts: bool = False,
@@ -121,28 +119,8 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False,
     """Build the site in `root` into `out` (default root/output). The result is the same
     byte for byte whether the build is cold or incremental. `progress` hears how far the
     build has come."""
-    with _collector_paused():
-        return _build(root, out, drafts=drafts, force=force, with_search=with_search,
-                      incremental_build=incremental_build, progress=progress)
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector for the build. A build makes millions of objects
-    that live until it ends and hardly any cycles; the collector, triggered by allocation
-    counts, scanned them over and over (at 10,000 posts it took 1.5 of the 1.8 s that
-    loading the parse cache took). Forked workers inherit the pause."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        # What the build left alive is moved out of the collector's sight (a full
-        # collection over it, triggered right after, took 0.6 s); reference counting
-        # still frees it.
-        gc.freeze()
-        if enabled:
-            gc.enable()
+    return _build(root, out, drafts=drafts, force=force, with_search=with_search,
+                  incremental_build=incremental_build, progress=progress)
 
 
 def _build(root: Path, out: Path | None, *, drafts: bool, force: bool, with_search: bool,

@@ -37,7 +37,7 @@ from functools import partial
 from pathlib import Path
 from typing import IO, Any, TypeVar, cast
 
-import sitegen
+from sitegen.cachekey import digest, stat_key
 from sitegen.errors import Problem, Severity, SitegenError
 from sitegen.model import Page, Post, Theme
 from sitegen.output import MARKER, Previous, identity
@@ -45,27 +45,7 @@ from sitegen.registry import County, Municipality, Register
 from sitegen.site import InputEntry, PlanEntry
 
 CACHE_DIR = ".sitegen-cache"
-_FORMAT = 3
 T = TypeVar("T")
-
-
-def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-def code_salt(extra: Iterable[bytes]) -> str:
-    """Digest of sitegen's own source and the given inputs (site.yaml, themes, register)."""
-    h = hashlib.blake2b(digest_size=16)
-    h.update(f"{_FORMAT}:{sitegen.__version__}".encode())
-    package = Path(sitegen.__file__).parent
-    for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".csv", ".json") and path.is_file():
-            h.update(path.relative_to(package).as_posix().encode())
-            h.update(path.read_bytes())
-    for chunk in extra:
-        h.update(len(chunk).to_bytes(8, "little"))
-        h.update(chunk)
-    return h.hexdigest()
 
 
 _UNREADABLE = (pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError,
@@ -123,7 +103,7 @@ class ParseCache:
         self.root = root
         self.salt = salt
         self.known_stats = stats or {}
-        """_stat_key by source path, as input_digest found them a moment before."""
+        """stat_key by source path, as input_digest found them a moment before."""
         self.path = root / CACHE_DIR / "parsed.sqlite"
         self.digests: dict[str, str] = {}
         """Source path → digest of its text, for every file seen in this run."""
@@ -181,7 +161,7 @@ class ParseCache:
         stat = self.known_stats.get(shown)
         if stat is None:
             try:
-                stat = _stat_key(self.root / shown)
+                stat = stat_key(self.root / shown)
             except OSError:
                 return None
         row = self._rows.get(shown)
@@ -372,14 +352,6 @@ class _Unpickler(pickle.Unpickler):
         if module == __name__ and name == "_shared":
             return self.shared.__getitem__
         return super().find_class(module, name)
-
-
-def _stat_key(path: str | Path) -> str:
-    """What tells a file changed without reading it: size, mtime, ctime and inode. The
-    ctime catches tools that keep the mtime (rsync -t, cp -p); the inode, editors that
-    save by renaming a new file over the old."""
-    st = os.stat(path)
-    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
 
 
 def _text_digest(text: str) -> str:
@@ -577,8 +549,8 @@ def structure(site_wide: str, posts: Iterable[Post], cards: dict[str, str]) -> s
 
 def input_digest(root: Path, salt: str, flags: tuple[Any, ...]) -> tuple[str, dict[str, str]]:
     """Digest of what a build reads, as the file system describes it: the path and
-    _stat_key of every file in content/, layouts/, assets/ and static/ and of site.yaml, sitegen
-    itself (the salt) and the build's flags. Also each file's _stat_key by its path
+    stat_key of every file in content/, layouts/, assets/ and static/ and of site.yaml, sitegen
+    itself (the salt) and the build's flags. Also each file's stat_key by its path
     relative to `root`, so the parse cache need not stat the files again."""
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{salt}\0{flags!r}\0".encode())
@@ -591,13 +563,13 @@ def input_digest(root: Path, salt: str, flags: tuple[Any, ...]) -> tuple[str, di
             for name in sorted(filenames):
                 shown = f"{folder}{dirpath[skip:]}/{name}"
                 try:
-                    stats[shown] = _stat_key(os.path.join(dirpath, name))
+                    stats[shown] = stat_key(os.path.join(dirpath, name))
                 except OSError:  # a broken link: the stage that reads it says so
                     h.update(f"{shown}\0?\n".encode())
                     continue
                 h.update(f"{shown}\0{stats[shown]}\n".encode())
     with contextlib.suppress(OSError):
-        h.update(f"site.yaml\0{_stat_key(root / 'site.yaml')}".encode())
+        h.update(f"site.yaml\0{stat_key(root / 'site.yaml')}".encode())
     return h.hexdigest(), stats
 
 
