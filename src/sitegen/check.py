@@ -18,15 +18,16 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from markdown_it.token import Token
 
-from sitegen import content, render
+from sitegen import content, render, urls
 from sitegen.build import load
 from sitegen.errors import Problem, Severity, SitegenError, did_you_mean
 from sitegen.markdown import make_parser
 from sitegen.model import Post
-from sitegen.site import Site, build_site, served_by, url_of
+from sitegen.site import Site, build_site
+from sitegen.urls import served_by, url_of
 
 # Made by the search step after rendering, so never among the rendered files.
-_SEARCH_PREFIXES = ("/sok/", "/pagefind/")
+_SEARCH_PREFIXES = (urls.SEARCH, urls.SEARCH_INDEX)
 _ID = re.compile(r"""\sid=["']([^"']+)["']""")
 
 
@@ -242,7 +243,7 @@ class _LinkChecker:
 
     def check_target(self, href: str, target: str, fragment: str,
                      from_draft: bool) -> str | None:
-        if target.startswith(_SEARCH_PREFIXES) or target == "/sok":
+        if target.startswith(_SEARCH_PREFIXES) or target == urls.SEARCH.rstrip("/"):
             return None
         normal = posixpath.normpath(target) + ("/" if target.endswith("/") else "")
         normal = "/" if normal in ("//", "/./") else normal

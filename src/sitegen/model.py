@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from sitegen import urls
 from sitegen.registry import County, Municipality
 
 MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
@@ -58,6 +59,10 @@ class Theme:
     synonyms: tuple[str, ...] = ()
     keep: bool = False
     """Kept in the vocabulary though no post uses it yet (no warning)."""
+
+    @property
+    def url(self) -> str:
+        return urls.theme(self)
 
 
 @dataclass(frozen=True)
@@ -195,7 +200,7 @@ class Post:
 
     @property
     def url(self) -> str:
-        return f"/{self.category}/{self.slug}/"
+        return urls.post(self.category, self.slug)
 
     @property
     def date_text(self) -> str:
@@ -243,4 +248,4 @@ class Page:
 
     @property
     def url(self) -> str:
-        return f"/{self.slug}/"
+        return urls.page(self.slug)

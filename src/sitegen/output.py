@@ -23,6 +23,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from sitegen import urls
 from sitegen.errors import Problem, SitegenError
 
 MARKER = ".sitegen-output"
@@ -126,7 +127,7 @@ class Previous:
     """Paths where it differs from the published site (INDEX for the search index)."""
 
 
-INDEX = "pagefind/"
+INDEX = urls.folder(urls.SEARCH_INDEX)
 """Pagefind's folder, synced as a whole."""
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
+from sitegen import urls
 from sitegen.slugs import swedish_key, unique_slugs
 
 
@@ -20,6 +21,10 @@ class County:
     name: str
     """Official name, e.g. "Stockholms län"."""
     slug: str
+
+    @property
+    def url(self) -> str:
+        return urls.county(self)
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,10 @@ class Municipality:
     organisation: str = ""
     """The name of the municipality as an organisation, as it writes it: "Botkyrka
     kommun", "Boxholms kommun", "Falu kommun", "Göteborgs stad", "Region Gotland"."""
+
+    @property
+    def url(self) -> str:
+        return urls.municipality(self)
 
 
 _SUFFIX = re.compile(r"\s+kommun$", re.IGNORECASE)

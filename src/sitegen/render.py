@@ -24,6 +24,7 @@ import jinja2.nodes
 import markupsafe
 from markupsafe import Markup
 
+from sitegen import urls
 from sitegen.errors import Problem, did_you_mean
 from sitegen.incremental import Fingerprinter, fork_pool, parallel_workers
 from sitegen.model import (
@@ -39,8 +40,9 @@ from sitegen.model import (
 from sitegen.output import INDEX, check_relative
 from sitegen.progress import Progress, silent
 from sitegen.redirects import server_rules
-from sitegen.site import InputEntry, PlanEntry, Site, chronological, served_by, url_of
+from sitegen.site import InputEntry, PlanEntry, Site, chronological
 from sitegen.slugs import swedish_key
+from sitegen.urls import served_by, url_of
 
 T = TypeVar("T")
 
@@ -139,10 +141,7 @@ def hash_assets(folder: Path) -> dict[str, Asset]:
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         name = path.relative_to(folder).as_posix()
         data = path.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()[:10]
-        stem, dot, ext = name.rpartition(".")
-        hashed = f"{stem}.{digest}.{ext}" if dot else f"{name}.{digest}"
-        assets[name] = Asset(name, f"/assets/{hashed}", data)
+        assets[name] = Asset(name, urls.asset(name, hashlib.sha256(data).hexdigest()[:10]), data)
     return assets
 
 
@@ -170,11 +169,6 @@ class MissingAsset(jinja2.TemplateRuntimeError):
         self.name = name
 
 
-def page_url(base: str, number: int) -> str:
-    """The URL of page `number` of a list whose first page is `base`."""
-    return base if number == 1 else f"{base}sida/{number}/"
-
-
 @dataclass(frozen=True)
 class Pager(Generic[T]):
     """One page of a paginated list."""
@@ -185,7 +179,7 @@ class Pager(Generic[T]):
     base: str
 
     def url(self, number: int) -> str:
-        return page_url(self.base, number)
+        return urls.paged(self.base, number)
 
     def window(self, around: int = 2) -> list[int | None]:
         """Page numbers to link: the first, the last and `around` on each side of the
@@ -401,9 +395,7 @@ class Renderer:
             absolute=lambda url: config.base_url + url,
             date=swedish_date,
             category_label=lambda slug: config.categories.get(slug, slug),
-            municipality_url=lambda m: f"/kommun/{m.slug}/",
-            county_url=lambda c: f"/lan/{c.slug}/",
-            theme_url=lambda t: f"/tema/{t.slug}/",
+            urls=urls,
             fragment=self.fragment,
         )
         self._fragments: dict[tuple[str, int, tuple[Any, ...]],
@@ -585,14 +577,15 @@ class Renderer:
         self.search_page()
         self.aggregates()
         self.feeds()
-        self.emit("/404.html", "404.html", title="Sidan finns inte", crumbs=[],
+        self.emit(urls.NOT_FOUND, "404.html", title="Sidan finns inte", crumbs=[],
                   description="Sidan finns inte. Hitta vidare via startsidan, arkivet, "
                               "kommunerna, temana eller sökningen.")
         self.aliases()
         self.redirect_targets()
         self.sitemap()
-        self.put("robots.txt", (f"User-agent: *\nAllow: /\n\n"
-                                f"Sitemap: {self.site.config.base_url}/sitemap.xml\n").encode())
+        self.put(served_by(urls.ROBOTS), (
+            f"User-agent: *\nAllow: /\n\n"
+            f"Sitemap: {self.site.config.base_url}{urls.SITEMAP}\n").encode())
         self.copy_static()
         self._run_jobs()
 
@@ -601,7 +594,7 @@ class Renderer:
     def home(self) -> None:
         site = self.site
         visits = [p for p in site.posts if p.is_visit][: site.config.home_count]
-        self.emit("/", "home.html", title=site.config.title, crumbs=[], latest=visits,
+        self.emit(urls.HOME, "home.html", title=site.config.title, crumbs=[], latest=visits,
                   municipality_count=len(site.by_municipality),
                   visit_count=sum(p.is_visit for p in site.posts))
 
@@ -614,7 +607,7 @@ class Renderer:
             by_category.setdefault(post.category, []).append(post)
         for category, members in sorted(by_category.items()):
             label = self.site.config.categories[category]
-            self.paginated(f"/{category}/", "list.html", members, title=label,
+            self.paginated(urls.category(category), "list.html", members, title=label,
                            crumbs=[], intro="",
                            description=f"Alla inlägg i kategorin {label}, nyast först.")
 
@@ -627,12 +620,11 @@ class Renderer:
         posts = site.posts
         post = posts[index]
         followup_of = self._by_slug[post.followup.of] if post.followup else None
-        crumbs = [Crumb(site.config.categories[post.category], f"/{post.category}/")]
+        crumbs = [Crumb(site.config.categories[post.category], urls.category(post.category))]
         if post.municipalities:
             m = post.municipalities[0]
-            crumbs = [Crumb("Kommuner", "/kommun/"),
-                      Crumb(m.county.name, f"/lan/{m.county.slug}/"),
-                      Crumb(m.name, f"/kommun/{m.slug}/")]
+            crumbs = [Crumb("Kommuner", urls.MUNICIPALITIES), Crumb(m.county.name, m.county.url),
+                      Crumb(m.name, m.url)]
         return dict(title=post.title, post=post, newer=posts[index - 1] if index > 0 else None,
                     older=posts[index + 1] if index + 1 < len(posts) else None,
                     plan=site.plan_entries((post,)), followup_of=followup_of,
@@ -655,49 +647,49 @@ class Renderer:
         per_page = per_page or self.site.config.per_page
         count = max(1, math.ceil(len(items) / per_page))
         for number in range(1, count + 1):
-            self.emit(page_url(base, number), template, partial(
+            self.emit(urls.paged(base, number), template, partial(
                 _page_context, items, per_page, number, count, base, first_page, context))
 
     def municipalities(self) -> None:
         site = self.site
-        self.emit("/kommun/", "municipalities.html", title="Kommuner",
+        self.emit(urls.MUNICIPALITIES, "municipalities.html", title="Kommuner",
                   crumbs=[], by_county=site.by_county,
                   description="Alla besökta kommuner, län för län, med antal inlägg.", counts={
                       m: len(ps) for m, ps in site.by_municipality.items()})
         for municipality, posts in site.by_municipality.items():
             self.paginated(
-                f"/kommun/{municipality.slug}/", "municipality.html", posts,
+                municipality.url, "municipality.html", posts,
                 title=municipality.name, municipality=municipality,
                 first_page=partial(self._term_lists, posts),
-                crumbs=[Crumb("Kommuner", "/kommun/"),
-                        Crumb(municipality.county.name, f"/lan/{municipality.county.slug}/")],
-                feed=f"/kommun/{municipality.slug}/atom.xml",
+                crumbs=[Crumb("Kommuner", urls.MUNICIPALITIES),
+                        Crumb(municipality.county.name, municipality.county.url)],
+                feed=urls.feed(municipality.url),
                 description=f"Kommunbesök i {municipality.name}: besök, plan för handling "
                             "och medskick till nationell nivå.")
 
     def counties(self) -> None:
         site = self.site
-        self.emit("/lan/", "counties.html", title="Län", crumbs=[], by_county=site.by_county,
+        self.emit(urls.COUNTIES, "counties.html", title="Län", crumbs=[], by_county=site.by_county,
                   description="Alla län med besökta kommuner och antal inlägg.",
                   counts={c: sum(len(site.by_municipality[m]) for m in ms)
                           for c, ms in site.by_county.items()})
         for county, municipalities in site.by_county.items():
-            self.emit(f"/lan/{county.slug}/", "county.html", title=county.name, county=county,
+            self.emit(county.url, "county.html", title=county.name, county=county,
                       municipalities=[(m, site.by_municipality[m]) for m in municipalities],
-                      crumbs=[Crumb("Län", "/lan/")],
+                      crumbs=[Crumb("Län", urls.COUNTIES)],
                       description=f"Kommunbesök i {county.name}.")
 
     def themes(self) -> None:
         site = self.site
-        self.emit("/tema/", "themes.html", title="Teman", crumbs=[], themes=site.themes,
+        self.emit(urls.THEMES, "themes.html", title="Teman", crumbs=[], themes=site.themes,
                   description="Alla teman i besöksbloggen, med beskrivning och antal inlägg.",
                   counts={t: len(site.by_theme.get(t, ())) for t in site.themes})
         for theme in site.themes:
             posts = site.by_theme.get(theme, ())
             self.paginated(
-                f"/tema/{theme.slug}/", "theme.html", posts, title=theme.name, theme=theme,
+                theme.url, "theme.html", posts, title=theme.name, theme=theme,
                 first_page=partial(self._theme_lists, theme),
-                crumbs=[Crumb("Teman", "/tema/")], feed=f"/tema/{theme.slug}/atom.xml",
+                crumbs=[Crumb("Teman", urls.THEMES)], feed=urls.feed(theme.url),
                 description=theme.description or f"Inlägg om {theme.name}.")
 
     def _term_lists(self, posts: Sequence[Post]) -> dict[str, list[Any]]:
@@ -710,13 +702,13 @@ class Renderer:
 
     def archive(self) -> None:
         site = self.site
-        self.paginated("/arkiv/", "archive.html", site.posts,
+        self.paginated(urls.ARCHIVE, "archive.html", site.posts,
                        per_page=site.config.per_page * AGGREGATE_PER_PAGE_FACTOR,
                        title="Arkiv", crumbs=[], group=_month_group,
                        description="Alla inlägg efter år och månad, utan kommentarer.")
 
     def search_page(self) -> None:
-        self.emit("/sok/", "search.html", title="Sök", crumbs=[],
+        self.emit(urls.SEARCH, "search.html", title="Sök", crumbs=[],
                   description="Sök i alla kommunbesök och inlägg, med filter för kommun, "
                               "län, tema, år och typ av besök.")
 
@@ -725,26 +717,25 @@ class Renderer:
         per_page = site.config.per_page * AGGREGATE_PER_PAGE_FACTOR
         plan = Lazy(_grouped_count(i for p in site.posts for i in p.plan),
                     lambda: _by_theme(self.plan))
-        self.paginated("/handlingsplaner/", "plans.html", plan, per_page=per_page,
+        self.paginated(urls.PLANS, "plans.html", plan, per_page=per_page,
                        title="Handlingsplaner", crumbs=[],
                        description="Alla kommuners planer för handling, med status, per tema.")
         inputs = Lazy(_grouped_count(i for p in site.posts for i in p.national_input),
                       lambda: _by_theme(self.inputs))
-        self.paginated("/medskick/", "inputs.html", inputs, per_page=per_page,
+        self.paginated(urls.INPUTS, "inputs.html", inputs, per_page=per_page,
                        title="Medskick till nationell nivå", crumbs=[],
                        description="Alla kommuners medskick till nationell nivå, per tema.")
 
     def feeds(self) -> None:
         site = self.site
-        self.feed("/atom.xml", site.config.title, "/", site.posts)
+        self.feed(urls.FEED, site.config.title, urls.HOME, site.posts)
         for municipality, posts in site.by_municipality.items():
-            self.feed(f"/kommun/{municipality.slug}/atom.xml",
-                      f"{municipality.name} – {site.config.title}",
-                      f"/kommun/{municipality.slug}/", sorted_newest(posts))
+            self.feed(urls.feed(municipality.url), f"{municipality.name} – {site.config.title}",
+                      municipality.url, sorted_newest(posts))
         for theme in site.themes:
             posts = site.by_theme.get(theme, ())
-            self.feed(f"/tema/{theme.slug}/atom.xml", f"{theme.name} – {site.config.title}",
-                      f"/tema/{theme.slug}/", posts)
+            self.feed(urls.feed(theme.url), f"{theme.name} – {site.config.title}", theme.url,
+                      posts)
 
     def feed(self, url: str, title: str, alternate: str, posts: Sequence[Post]) -> None:
         entries = posts[:FEED_ENTRIES]
@@ -766,7 +757,7 @@ class Renderer:
                 self.emit(old, "redirect.html", title=title, target=new, crumbs=[])
         query = {old: new for old, new, _ in self.moved if "?" in old}
         if query:
-            self.put("assets/redirects.json", _json(query))
+            self.put(served_by(urls.QUERY_REDIRECTS), _json(query))
         self.server_rules()
 
     def server_rules(self) -> None:
@@ -792,18 +783,18 @@ class Renderer:
         `old_addresses`): a static host serves an old address with a query at its path,
         /?p=12 at the start page and /arkiv/?cat=3 at /arkiv/, or 404.html where the site
         has no page."""
-        paths = {old.partition("?")[0] or "/" for old, _, _ in self.moved if "?" in old}
-        return frozenset(paths | {"/404.html"}) if paths else frozenset()
+        paths = {old.partition("?")[0] or urls.HOME for old, _, _ in self.moved if "?" in old}
+        return frozenset(paths | {urls.NOT_FOUND}) if paths else frozenset()
 
     def sitemap(self) -> None:
         aliases = {old for old, _, _ in self.moved}
-        urls = sorted(
+        listed = sorted(
             url for url in (url_of(path) for path in self.paths
-                            if path.endswith(".html") and path != "404.html")
-            if url not in aliases and not url.startswith("/assets/")
+                            if path.endswith(".html") and path != served_by(urls.NOT_FOUND))
+            if url not in aliases and not url.startswith(urls.ASSETS)
         )
         lastmod = {p.url: p.date for p in self.site.posts if p.date}
-        self.emit("/sitemap.xml", "sitemap.xml", urls=urls, lastmod=lastmod)
+        self.emit(urls.SITEMAP, "sitemap.xml", urls=listed, lastmod=lastmod)
 
 
 def _clash(path: str, files: dict[str, None], folders: set[str]) -> str | None:
@@ -815,7 +806,7 @@ def _clash(path: str, files: dict[str, None], folders: set[str]) -> str | None:
     if path in folders:
         return f"/{path}/"
     if path.startswith(INDEX):
-        return f"/{INDEX}"
+        return urls.SEARCH_INDEX
     return next((url_of(parent) for parent in _parents(path) if parent in files), None)
 
 
@@ -865,7 +856,7 @@ def _by_theme(entries: list[PlanEntry] | list[InputEntry]) -> list[Grouped[Any]]
                 group = groups[slug] = (
                     (0, swedish_key(theme.name)) if theme else (1, swedish_key("")),
                     theme.name if theme else "Utan tema",
-                    f"/tema/{theme.slug}/" if theme else None)
+                    theme.url if theme else None)
             keyed.append(((group[0], place, post.slug, entry.item.source.line),
                           Grouped(group[1], group[2], entry)))
     keyed.sort(key=itemgetter(0))

@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from sitegen import urls
 from sitegen.config import Redirect, SiteConfig
 from sitegen.errors import Problem, did_you_mean
 from sitegen.model import ItemFollowUp, NationalInput, Page, PlanItem, Post, Theme
@@ -16,11 +17,6 @@ from sitegen.model import Status as ItemStatus
 from sitegen.output import odd_character
 from sitegen.registry import County, Municipality
 from sitegen.slugs import swedish_key
-
-# First URL segments the site itself uses; a post category or a page may not take them.
-RESERVED = frozenset({"kommun", "lan", "tema", "arkiv", "handlingsplaner", "medskick", "sok",
-                      "assets", "pagefind", "sida", "atom.xml", "sitemap.xml", "robots.txt",
-                      "404.html"})
 
 
 @dataclass(frozen=True)
@@ -149,7 +145,7 @@ def _check_urls(posts: tuple[Post, ...], pages: list[Page],
     owners: dict[str, str] = {}
 
     def claim(url: str, owner: str, path: str, line: int) -> None:
-        served = served_by(url)
+        served = urls.served_by(url)
         if served in owners:
             problems.append(Problem(path, line, f"adressen {url} används redan av "
                                                 f"{owners[served]}"))
@@ -157,17 +153,17 @@ def _check_urls(posts: tuple[Post, ...], pages: list[Page],
             owners[served] = owner
 
     site_pages = "webbplatsens egna sidor"
-    claim("/", site_pages, "", 0)
+    claim(urls.HOME, site_pages, "", 0)
     categories = sorted({post.category for post in posts})
     for category in categories:
-        claim(f"/{category}/", site_pages, "", 0)
+        claim(urls.category(category), site_pages, "", 0)
     for page in pages:
-        if page.slug in RESERVED:
+        if page.slug in urls.RESERVED:
             problems.append(Problem(page.source.path, 1, f'sidan kan inte heta "{page.slug}": '
                                                          "adressen används av webbplatsen"))
         claim(page.url, page.source.path, page.source.path, 1)
     for post in posts:
-        if post.category in RESERVED:
+        if post.category in urls.RESERVED:
             problems.append(Problem(post.source.path, 1, f'kategorin "{post.category}" krockar '
                                                          "med webbplatsens egna adresser"))
         claim(post.url, post.source.path, post.source.path, 1)
@@ -195,8 +191,8 @@ def reserved_alias(alias: str, categories: Iterable[str]) -> bool:
     """True if an old address lies among the site's own (/kommun/..., a category's
     /sida/2/ pages): a redirect page there would replace one of them."""
     parts = alias.strip("/").split("/")
-    return "?" not in alias and (parts[0] in RESERVED
-                                 or (parts[0] in categories and parts[1:2] == ["sida"]))
+    return "?" not in alias and (parts[0] in urls.RESERVED
+                                 or (parts[0] in categories and parts[1:2] == [urls.PAGE]))
 
 
 def alias_problem(alias: str, what: str = "aliaset") -> str | None:
@@ -217,20 +213,6 @@ def normalize_alias(alias: str) -> str:
     if "?" in alias or alias.endswith((".html", ".htm", ".php")):
         return alias
     return alias.rstrip("/") + "/"
-
-
-def url_of(file: str) -> str:
-    """The site URL an output file serves ("a/index.html" → "/a/"): served_by reversed."""
-    return "/" + file.removesuffix("index.html")
-
-
-def served_by(url: str) -> str:
-    """The output file that serves a site URL ("/a/" → "a/index.html", "/" →
-    "index.html"); a query URL (an old "/?p=12") is returned as it is."""
-    if "?" in url:
-        return url
-    path = url.lstrip("/")
-    return path + "index.html" if not path or path.endswith("/") else path
 
 
 def _resolve_followups(

@@ -8,8 +8,9 @@ import unicodedata
 from collections.abc import Iterable
 from urllib.parse import unquote, urlparse
 
-from sitegen.site import alias_problem, normalize_alias, reserved_alias, served_by
+from sitegen.site import alias_problem, normalize_alias, reserved_alias
 from sitegen.slugs import SLUG_PATTERN, slugify
+from sitegen.urls import served_by
 
 _SLASHES = re.compile(r"/{2,}")
 
