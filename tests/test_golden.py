@@ -8,10 +8,14 @@ and review the diff (`git diff tests/sites/basic/expected`) before committing it
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 from pathlib import Path
 
+import pytest
+
+from sitegen import templating
 from sitegen.build import build
 
 EXPECTED = Path(__file__).parent / "sites" / "basic" / "expected"
@@ -33,3 +37,17 @@ def test_basic_site_matches_golden_output(make_site) -> None:  # type: ignore[no
     assert sorted(built) == sorted(expected)
     for path, data in built.items():
         assert data == expected[path], f"{path} differs from the golden output"
+
+
+@pytest.mark.parametrize("off", ["escape", "getattr", "globals", "all"])
+def test_the_templates_fast_paths_change_nothing(make_site, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+                                                 off: str) -> None:
+    # Each fast path of the layouts' environment is a switch: turned off, the site is
+    # what Jinja's and MarkupSafe's own code make of it, byte for byte.
+    fast = (templating.PLAIN if off == "all"
+            else dataclasses.replace(templating.FAST_PATHS, **{off: False}))
+    monkeypatch.setattr(templating, "FAST_PATHS", fast)
+    assert templating.environment(None).fast == fast  # type: ignore[attr-defined]
+    root: Path = make_site("basic")
+    build(root, with_search=False, incremental_build=False)
+    assert tree(root / "output") == tree(EXPECTED)

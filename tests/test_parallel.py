@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import content, incremental, render
+from sitegen import content, execute, incremental, workers
 from sitegen.build import build
 from sitegen.errors import SitegenError
 
@@ -29,16 +29,16 @@ def tree(folder: Path) -> dict[str, bytes]:
 @pytest.fixture
 def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(incremental, "PARALLEL_PARSE_FROM", 2)
-    monkeypatch.setattr(render, "PARALLEL_FROM", 2)
-    monkeypatch.setattr(incremental.os, "cpu_count", lambda: 3)
+    monkeypatch.setattr(execute, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(workers.os, "cpu_count", lambda: 3)
     # other tests in the same run may leave threads (servers, browsers) behind; the
     # workers here are forked from a test that starts none of them itself
-    monkeypatch.setattr(incremental.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(workers.threading, "active_count", lambda: 1)
 
 
 def test_parallel_build_equals_sequential(make_site, tmp_path: Path, parallel: None) -> None:  # type: ignore[no-untyped-def]
     root: Path = make_site("basic")
-    assert incremental.parallel_workers(10, 2) == 3
+    assert workers.parallel_workers(10, 2) == 3
     build(root, tmp_path / "parallel", with_search=False)
     build(root, tmp_path / "sequential", with_search=False, incremental_build=False)
     assert tree(tmp_path / "parallel") == tree(tmp_path / "sequential")
@@ -101,7 +101,7 @@ def test_the_parse_cache_is_saved_while_the_workers_render(  # type: ignore[no-u
     save = incremental.ParseCache.save
 
     def watched(cache: incremental.ParseCache) -> None:
-        rendering.append(render._SHARED is not None)  # set while render workers run
+        rendering.append(execute._SHARED is not None)  # set while render workers run
         save(cache)
 
     monkeypatch.setattr(incremental.ParseCache, "save", watched)
@@ -129,7 +129,7 @@ def test_workers_end_when_the_build_that_forked_them_is_killed(tmp_path: Path) -
     pids = tmp_path / "pids"
     script = textwrap.dedent(f"""
         import os, signal, time
-        from sitegen.incremental import fork_pool
+        from sitegen.workers import fork_pool
 
         def work(_):
             with open({str(pids)!r}, "a") as f:

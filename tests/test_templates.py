@@ -1,5 +1,5 @@
 """The layouts' Jinja environment compiles `a.b` to a direct attribute lookup
-(render._CodeGenerator). Every template must still give what Jinja's own code gives:
+(templating._CodeGenerator). Every template must still give what Jinja's own code gives:
 attributes, dict keys, undefined names and attributes, properties that fail."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from typing import Any
 import jinja2
 import pytest
 
-from sitegen.build import load
-from sitegen.render import Renderer
+from sitegen import templating
+from sitegen.build import load, site_templates
 
 REPO = Path(__file__).resolve().parent.parent
 SITE = REPO / "tests" / "sites" / "basic"
@@ -78,7 +78,7 @@ FAILING = [
 
 @pytest.fixture(scope="module")
 def ours() -> jinja2.Environment:
-    return Renderer(load(SITE).site, REPO / "layouts", {}).env
+    return site_templates(REPO, load(SITE).site, {}).env
 
 
 def _jinjas_own(ours: jinja2.Environment) -> jinja2.Environment:
@@ -110,10 +110,54 @@ def test_the_layouts_look_attributes_up_directly(ours: jinja2.Environment) -> No
 
 def test_a_templates_own_globals_overlay_the_layouts_and_stay_its_own(
         ours: jinja2.Environment) -> None:
-    # each template's globals are one dict (render._Environment.make_globals), as
+    # each template's globals are one dict (templating._Environment.make_globals), as
     # Jinja's ChainMap they overlay the environment's without changing them
     template = ours.from_string("{{ date is defined }} {{ extra }}", globals={"extra": "egen"})
     assert type(template.globals) is dict  # not a ChainMap, copied key by key on every page
     assert template.render() == "True egen"
     assert "extra" not in ours.globals
     assert ours.from_string("{{ extra is defined }}").render() == "False"
+
+
+def test_fast_paths_fail_loudly_when_jinjas_internals_change(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    templating.check_internals(templating.FAST_PATHS)  # the installed Jinja is as expected
+
+    def visit_getattr(self: Any, node: Any, frame: Any, extra: Any) -> None: ...
+
+    monkeypatch.setattr(jinja2.compiler.CodeGenerator, "visit_Getattr", visit_getattr)
+    with pytest.raises(templating.FastPathBroken, match="getattr"):
+        templating.environment(REPO / "layouts")
+    templating.environment(REPO / "layouts", templating.FastPaths(getattr=False))  # off: fine
+    monkeypatch.undo()
+
+    monkeypatch.setattr(jinja2.runtime, "exported", [n for n in jinja2.runtime.exported
+                                                     if n != "escape"])
+    with pytest.raises(templating.FastPathBroken, match="escape"):
+        templating.check_internals(templating.FastPaths(getattr=False, globals=False))
+    monkeypatch.undo()
+
+    monkeypatch.setattr(templating, "_escape_inner", lambda: lambda text: text)  # escapes nothing
+    with pytest.raises(templating.FastPathBroken, match="no longer escapes"):
+        templating.check_internals(templating.FAST_PATHS)
+    monkeypatch.setattr(templating, "_escape_inner", lambda: None)
+    with pytest.raises(templating.FastPathBroken, match="_escape_inner is gone"):
+        templating.check_internals(templating.FAST_PATHS)
+    monkeypatch.undo()
+
+    def make_globals(self: Any, d: Any, more: Any) -> Any: ...
+
+    monkeypatch.setattr(jinja2.Environment, "make_globals", make_globals)
+    with pytest.raises(templating.FastPathBroken, match="globals"):
+        templating.check_internals(templating.FAST_PATHS)
+    templating.check_internals(templating.FastPaths(globals=False))
+
+
+def test_a_compiled_template_that_no_longer_imports_markupsafes_escape_fails_loudly(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    env = templating.environment(REPO / "layouts")
+    monkeypatch.setattr(jinja2.runtime, "escape", lambda value: value)
+    with pytest.raises(templating.FastPathBroken, match=r"markupsafe\.escape"):
+        env.from_string("{{ 1 }}")
+    with pytest.raises(templating.FastPathBroken, match=r"markupsafe\.escape"):
+        templating.environment(REPO / "layouts")

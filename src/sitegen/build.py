@@ -8,11 +8,26 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen import cachekey, content, incremental, output, render, search
+from sitegen import (
+    cachekey,
+    content,
+    files,
+    incremental,
+    output,
+    pagetypes,
+    rebuild,
+    search,
+    templating,
+    urls,
+)
 from sitegen.config import load_config
 from sitegen.errors import Problem, SitegenError
-from sitegen.model import Page, Post
+from sitegen.execute import Executed, execute
+from sitegen.fingerprint import Fingerprinter
+from sitegen.model import Page, Post, swedish_date
+from sitegen.plan import Asset
 from sitegen.progress import Progress, silent
+from sitegen.rebuild import Rebuild
 from sitegen.registry import default_register
 from sitegen.site import Site, build_site
 
@@ -99,7 +114,7 @@ def load(root: Path, *, drafts: bool = False,
                       [p for p in problems if p.is_error])
 
 
-def _site_wide(root: Path, site: Site, assets: dict[str, render.Asset],
+def _site_wide(root: Path, site: Site, assets: dict[str, Asset],
                cache: incremental.ParseCache) -> str:
     """What every page may show besides its own context: sitegen's code and the
     registers (the salt), templates, assets, settings, the plain pages and the themes."""
@@ -152,17 +167,22 @@ def _build(root: Path, out: Path | None, *, drafts: bool, force: bool, with_sear
         loaded.warnings.append(unusable)
     clock.lap("load")
 
-    assets = render.hash_assets(root / "assets")
+    assets = files.hash_assets(root / "assets")
     published = incremental.PageCache.open(root, target)
-    reuse = structure = None
-    if cache is not None and output.owned(target):
+    structure = ""
+    fingerprinter = None
+    ours = output.owned(target)
+    if cache is not None and ours:
         site_wide = _site_wide(root, loaded.site, assets, cache)
         structure = incremental.structure(site_wide, loaded.site.posts, cache.cards)
-        reuse = render.Reuse(incremental.Fingerprinter(cache.digests, site_wide),
-                             published.fingerprints,
-                             _showing_changed(loaded.site, cache, published, structure))
+        fingerprinter = Fingerprinter(cache.digests, site_wide)
+    reuse = rebuild.after_loading(
+        caches=cache is not None, output_ours=ours, structure=structure,
+        published_structure=published.structure, fingerprinter=fingerprinter,
+        previous=published.fingerprints,
+        showing=lambda: _showing_changed(loaded.site, cache, published))
     stage = output.open_stage(target, force=force, root=root,
-                              previous=published.previous if reuse else None)
+                              previous=published.previous if fingerprinter else None)
     if isinstance(stage, list):
         raise SitegenError(stage)
     clock.lap("prepare")
@@ -179,7 +199,7 @@ def _build(root: Path, out: Path | None, *, drafts: bool, force: bool, with_sear
         raise
     finally:
         save()  # saved already, unless rendering stopped before it
-    if reuse is not None and structure is not None and cache is not None:
+    if fingerprinter is not None and cache is not None:
         published.fingerprints, published.paths = done.fingerprints, set(done.paths)
         # A page not rendered anew shows the bodies it showed when it was.
         published.reads = {page: posts for page, posts in (published.reads | done.reads).items()
@@ -196,14 +216,10 @@ def _build(root: Path, out: Path | None, *, drafts: bool, force: bool, with_sear
     return result
 
 
-def _showing_changed(site: Site, cache: incremental.ParseCache,
-                     published: incremental.PageCache, structure: str) -> frozenset[str] | None:
-    """If no more than posts' bodies changed since the published build (the structure
-    is the same), the pages that showed a changed body: no other page can have changed.
-    None when more changed. A body is shown only through its Post's Html, which records
-    each page that shows it (model.reading_bodies)."""
-    if not structure or structure != published.structure:
-        return None
+def _showing_changed(site: Site, cache: incremental.ParseCache | None,
+                     published: incremental.PageCache) -> frozenset[str]:
+    """The pages that showed a body that changed since the published build."""
+    assert cache is not None
     changed = {p.source.path for p in site.posts
                if cache.digests.get(p.source.path) != published.posts.get(p.source.path)}
     return frozenset(page for page, posts in published.reads.items()
@@ -211,16 +227,16 @@ def _showing_changed(site: Site, cache: incremental.ParseCache,
 
 
 def _write(root: Path, loaded: LoadedSite, stage: output.Stage,
-           assets: dict[str, render.Asset], reuse: render.Reuse | None,
+           assets: dict[str, Asset], reuse: Rebuild,
            published: incremental.PageCache, with_search: bool, clock: _Clock,
            meanwhile: Callable[[], None], progress: Progress,
-           ) -> tuple[BuildResult, render.Rendered, output.Previous | None]:
+           ) -> tuple[BuildResult, Executed, output.Previous | None]:
     """Render into the stage (doing `meanwhile` as it renders), index it and publish
     it. Also returns how the site set aside (the one replaced) differs from the
     published one."""
     site = loaded.site
-    done = render.render_site(site, root / "layouts", assets, reuse, stage,
-                              render.static_files(root / "static"), meanwhile, progress)
+    plan = pagetypes.plan_site(site, assets, files.static_files(root / "static"))
+    done = execute(plan, site_templates(root, site, assets), stage, reuse, meanwhile, progress)
     if done.problems:
         raise SitegenError(done.problems)
     gone = published.paths - set(done.paths)
@@ -252,7 +268,7 @@ def _write(root: Path, loaded: LoadedSite, stage: output.Stage,
     clock.lap("write")
     if result.searched:
         progress("Bygger sökindexet (Pagefind)", 0, None)
-        folders = render.search_folders(root / "layouts", done.templates)
+        folders = templating.search_folders(root / "layouts", done.templates)
         indexed = search.index_site(stage.folder, folders)
         if isinstance(indexed, Problem):
             raise SitegenError([indexed])
@@ -260,8 +276,22 @@ def _write(root: Path, loaded: LoadedSite, stage: output.Stage,
     # The replaced site is kept to write the next build into only if how it differs is
     # known: the path list of what it published (the page cache) is valid.
     progress("Publicerar", 0, None)
-    kept = output.swap_in(stage.folder, live, keep=reuse is not None and bool(published.paths))
+    kept = output.swap_in(stage.folder, live, keep=reuse.fingerprinter is not None
+                          and bool(published.paths))
     return result, done, _previous(live, frozenset(changed)) if kept else None
+
+
+def site_templates(root: Path, site: Site, assets: dict[str, Asset]) -> templating.Templates:
+    """The layouts with the globals every page sees."""
+    config = site.config
+    return templating.Templates(root / "layouts", {
+        "site": site,
+        "config": config,
+        "urls": urls,
+        "absolute": lambda url: config.base_url + url,
+        "date": swedish_date,
+        "category_label": lambda slug: config.categories.get(slug, slug),
+    }, {name: asset.url for name, asset in assets.items()})
 
 
 def _previous(live: Path, changed: frozenset[str]) -> output.Previous:

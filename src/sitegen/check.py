@@ -18,11 +18,13 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from markdown_it.token import Token
 
-from sitegen import content, render, urls
-from sitegen.build import load
+from sitegen import content, files, pagetypes, urls
+from sitegen.build import load, site_templates
 from sitegen.errors import Problem, Severity, SitegenError, did_you_mean
+from sitegen.execute import Collect, execute
 from sitegen.markdown import make_parser
 from sitegen.model import Post
+from sitegen.rebuild import COLD
 from sitegen.site import Site, build_site
 from sitegen.urls import served_by, url_of
 
@@ -108,19 +110,15 @@ def _failed_files(root: Path, site: Site) -> dict[str, tuple[str, bool]]:
 # ---------------------------------------------------------------- rendering
 
 
-class _NoAliases(render.Renderer):
-    def aliases(self) -> None:
-        """Left out so that an alias over a generated page can be told from it (the
-        server rules' files stay: a static file in their place is an error)."""
-        self.server_rules()
-
-
 def _render_without_aliases(root: Path, site: Site) -> tuple[dict[str, bytes], list[Problem]]:
-    sink = render.Collect()
-    renderer = _NoAliases(site, root / "layouts", render.hash_assets(root / "assets"),
-                          sink=sink, static=render.static_files(root / "static"))
-    renderer.render_all()
-    return sink.files, sorted(set(renderer.problems))
+    """The site's files in memory, without the redirect pages of old addresses, so that
+    an alias over a generated page can be told from it (the server rules' files stay: a
+    static file in their place is an error)."""
+    assets = files.hash_assets(root / "assets")
+    plan = pagetypes.plan_site(site, assets, files.static_files(root / "static"))
+    sink = Collect()
+    done = execute(plan.without_aliases(), site_templates(root, site, assets), sink, COLD)
+    return sink.files, done.problems
 
 
 # ---------------------------------------------------------------- links

@@ -17,20 +17,13 @@ from __future__ import annotations
 
 import contextlib
 import copyreg
-import ctypes
 import dataclasses
-import datetime as dt
-import enum
 import hashlib
 import io
-import multiprocessing
-import multiprocessing.pool
 import os
 import pickle
-import signal
 import sqlite3
 import tempfile
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
@@ -39,10 +32,10 @@ from typing import IO, Any, TypeVar, cast
 
 from sitegen.cachekey import digest, stat_key
 from sitegen.errors import Problem, Severity, SitegenError
-from sitegen.model import Page, Post, Theme
+from sitegen.model import Post, Theme
 from sitegen.output import MARKER, Previous, identity
 from sitegen.registry import County, Municipality, Register
-from sitegen.site import InputEntry, PlanEntry
+from sitegen.workers import fork_pool, parallel_workers
 
 CACHE_DIR = ".sitegen-cache"
 T = TypeVar("T")
@@ -362,31 +355,6 @@ PARALLEL_PARSE_FROM = 400
 """Files to parse below which parsing stays in one process."""
 
 
-def parallel_workers(jobs: int, threshold: int) -> int:
-    """How many processes to fork for `jobs` pieces of work: one (no fork) for small
-    jobs, and always one while this process has other threads (`serve`), where fork()
-    is unsafe."""
-    if jobs < threshold or threading.active_count() > 1 or not hasattr(os, "fork"):
-        return 1
-    return min(os.cpu_count() or 1, 8)
-
-
-def fork_pool(workers: int) -> multiprocessing.pool.Pool:
-    """A pool of forked workers that end when the build that forked them is killed."""
-    return multiprocessing.get_context("fork").Pool(
-        workers, initializer=_die_with_parent, initargs=(os.getpid(),))
-
-
-def _die_with_parent(parent: int) -> None:
-    """A worker of a killed build must not go on writing pages into a staging folder that
-    the next build takes over: ask Linux to kill it with its parent (PR_SET_PDEATHSIG)."""
-    prctl = getattr(ctypes.CDLL(None, use_errno=True), "prctl", None)
-    if prctl is not None:
-        prctl(1, signal.SIGKILL)
-    if os.getppid() != parent:  # the parent was gone before prctl took effect
-        os._exit(1)
-
-
 Parsed = list[tuple[str, str, tuple[str, bytes, bytes | None] | None]]
 """What a parse worker hands back: (path, digest of its text, what is stored), with None
 for a file whose text the cache has."""
@@ -424,74 +392,6 @@ def _parse_share(index: int) -> Parsed | None:
         except OSError:  # a full disk: the pipe it is
             pass
     return done
-
-
-_SCALARS = frozenset({str, int, float, bool, type(None), dt.date})
-
-
-class Fingerprinter:
-    """Stable digests of template contexts. A Post or Page stands for its file digest,
-    register entries and themes for their keys (both are in the site-wide salt); lists
-    passed to many pages (a theme's plan items) are digested once per build."""
-
-    def __init__(self, sources: dict[str, str], site_wide: str) -> None:
-        self.sources = sources
-        self.site_wide = site_wide
-        self._memo: dict[int, tuple[Any, str]] = {}
-        self._fields: dict[type, tuple[str, ...]] = {}
-
-    def page(self, template: str, url: str, context: dict[str, Any]) -> str:
-        value = self.value
-        parts = [self.site_wide, template, url]
-        for key in sorted(context):
-            parts += (key, value(context[key]))
-        return digest("\0".join(parts).encode())
-
-    def value(self, value: Any) -> str:
-        kind = type(value)
-        if kind in _SCALARS:
-            return repr(value)
-        if kind is Post or kind is Page:
-            source = self.sources.get(value.source.path)
-            return "P" + (source if source is not None else repr(value))
-        if kind is Municipality or kind is County:
-            return "M" + str(value.code)
-        if kind is Theme:
-            return "T" + str(value.slug)
-        memo = self._memo.get(id(value))
-        if memo is not None and memo[0] is value:
-            return memo[1]
-        if kind is PlanEntry:
-            # fixed by its post's file, its id there and, for a status, the revisit's file
-            status = value.status
-            by = self.value(status.by) + status.followup.item_id if status else ""
-            result = f"E{self.value(value.post)}{value.item.id}\x1f{by}"
-        elif kind is InputEntry:
-            result = f"I{self.value(value.post)}{value.item.source.line}"
-        elif isinstance(value, enum.Enum):
-            result = repr(value.value)
-        else:
-            result = self._compound(value)
-        self._memo[id(value)] = (value, result)  # keeps `value` alive: ids stay unique
-        return result
-
-    def _compound(self, value: Any) -> str:
-        if isinstance(value, list | tuple):
-            parts = [self.value(item) for item in value]
-        elif isinstance(value, dict):
-            parts = [self.value(k) + ":" + self.value(v) for k, v in value.items()]
-        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            names = self._fields.get(type(value))
-            if names is None:
-                names = self._fields[type(value)] = tuple(
-                    f.name for f in dataclasses.fields(value))
-            parts = [self.value(getattr(value, name)) for name in names]
-        elif callable(value):
-            parts = [getattr(value, "__module__", ""), getattr(value, "__qualname__", "")]
-        else:
-            raise TypeError(f"cannot fingerprint {type(value).__name__}")
-        return digest("\x1f".join(parts).encode())
-
 
 
 @dataclass
