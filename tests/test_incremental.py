@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from sitegen import cachekey, content
-from sitegen.build import BuildResult, _salt, build, load
+from sitegen.build import BuildResult, build, load
 from sitegen.errors import SitegenError
-from sitegen.incremental import PageCache, ParseCache, input_digest
+from sitegen.incremental import CACHE_DIR, PageCache, input_digest, site_salt
+from sitegen.parsecache import ParseCache
 from sitegen.registry import default_register
 
 
@@ -278,8 +279,9 @@ def test_a_cache_folder_that_cannot_be_made_is_a_warning_and_the_build_goes_on(
 def test_posts_read_back_share_the_registers_and_vocabularys_objects(site: Path) -> None:
     # Stored by key, not by value: read back, a post's municipality is the register's own
     # object (not a copy) and equal to what parsing gives.
-    salt = _salt(site)
-    cache = ParseCache.open(site, salt, input_digest(site, salt, (False, True))[1])
+    salt = site_salt(site)
+    cache = ParseCache.open(site / CACHE_DIR / "parsed.sqlite", salt,
+                            input_digest(site, salt, (False, True))[1])
     read_back = load(site, cache=cache).site
     parsed = load(site).site
     assert read_back.posts == parsed.posts

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import content, execute, incremental, workers
+from sitegen import content, execute, incremental, parsecache, workers
 from sitegen.build import build
 from sitegen.errors import SitegenError
 
@@ -28,7 +28,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(incremental, "PARALLEL_PARSE_FROM", 2)
+    monkeypatch.setattr(parsecache, "PARALLEL_PARSE_FROM", 2)
     monkeypatch.setattr(execute, "PARALLEL_FROM", 2)
     monkeypatch.setattr(workers.os, "cpu_count", lambda: 3)
     # other tests in the same run may leave threads (servers, browsers) behind; the
@@ -88,7 +88,7 @@ def test_parse_workers_hand_back_through_the_pipe_when_no_file_can_be_made(  # t
     root: Path = make_site("basic")
     build(root, tmp_path / "files", with_search=False)
     shutil.rmtree(root / incremental.CACHE_DIR)
-    monkeypatch.setattr(incremental.tempfile, "TemporaryFile", refused)
+    monkeypatch.setattr(parsecache.tempfile, "TemporaryFile", refused)
     build(root, tmp_path / "pipe", with_search=False)
     assert in_parent == []
     build(root, tmp_path / "sequential", with_search=False, incremental_build=False)
@@ -98,13 +98,13 @@ def test_parse_workers_hand_back_through_the_pipe_when_no_file_can_be_made(  # t
 def test_the_parse_cache_is_saved_while_the_workers_render(  # type: ignore[no-untyped-def]
         make_site, parallel: None, monkeypatch: pytest.MonkeyPatch) -> None:
     rendering: list[bool] = []
-    save = incremental.ParseCache.save
+    save = parsecache.ParseCache.save
 
-    def watched(cache: incremental.ParseCache) -> None:
+    def watched(cache: parsecache.ParseCache) -> None:
         rendering.append(execute._SHARED is not None)  # set while render workers run
         save(cache)
 
-    monkeypatch.setattr(incremental.ParseCache, "save", watched)
+    monkeypatch.setattr(parsecache.ParseCache, "save", watched)
     root: Path = make_site("basic")
     build(root, with_search=False)
     assert rendering[0] is True

@@ -1,44 +1,43 @@
-"""The whole build, top to bottom, one line per stage."""
+"""The whole build, top to bottom, one named and timed stage a line:
+
+config → content → site model → page plan → execute → search index → publish.
+
+The caches (`incremental`) are opened first: when nothing changed since the last build,
+it stops there. `load` (config, content, site model) is what `check` and `new` use too.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
-from sitegen import (
-    cachekey,
-    content,
-    files,
-    incremental,
-    output,
-    pagetypes,
-    rebuild,
-    search,
-    templating,
-    urls,
-)
-from sitegen.config import load_config
+from sitegen import content, files, output, pagetypes, search, templating, urls
+from sitegen.config import SiteConfig, load_config
 from sitegen.errors import Problem, SitegenError
 from sitegen.execute import Executed, execute
-from sitegen.fingerprint import Fingerprinter
+from sitegen.incremental import Caches, PageCache
 from sitegen.model import Page, Post, swedish_date
-from sitegen.plan import Asset
+from sitegen.parsecache import ParseCache
+from sitegen.plan import Asset, Plan
 from sitegen.progress import Progress, silent
 from sitegen.rebuild import Rebuild
 from sitegen.registry import default_register
 from sitegen.site import Site, build_site
 
+P = ParamSpec("P")
+T = TypeVar("T")
+
 
 @dataclass
 class LoadedSite:
-    """Everything read from disk and validated: the input to rendering."""
+    """Everything read from disk and validated: the input to the page plan."""
 
     site: Site
-    loaded: dict[str, content.Loaded]
-    """Source path → links and anchors, for the link checks."""
     warnings: list[Problem]
     errors: list[Problem] = field(default_factory=list)
     """Errors of single files, with `keep_going`: those files are left out of `site`."""
@@ -53,6 +52,7 @@ class BuildResult:
     files: int
     warnings: list[Problem]
     timings: dict[str, float] = field(default_factory=dict)
+    """Seconds by stage; "search" is Pagefind's."""
     rendered: int = 0
     """Pages rendered anew; the rest were unchanged and kept from the previous build."""
     changed: int = 0
@@ -61,224 +61,125 @@ class BuildResult:
     """Whether Pagefind ran (it is skipped when no indexed page changed)."""
 
 
-def _salt(root: Path) -> str:
-    inputs = [root / "site.yaml", root / "content" / "themes.yaml"]
-    return cachekey.salt(p.read_bytes() if p.is_file() else b"" for p in inputs)
-
-
-def load(root: Path, *, drafts: bool = False,
-         cache: incremental.ParseCache | None = None, keep_going: bool = False) -> LoadedSite:
-    """Read and validate everything; raise SitegenError with every error found. With a
-    cache, files whose text is unchanged are not parsed again. With `keep_going`, errors
-    of single files do not stop it: the site is made of the files without errors, and
-    the errors come with it (for `check`, which goes on to the links)."""
-    problems: list[Problem] = []
-    config = load_config(root)
-    vocabulary = content.load_vocabulary(root)
-    if isinstance(config, list) or isinstance(vocabulary, list):
-        problems += config if isinstance(config, list) else []
-        problems += vocabulary if isinstance(vocabulary, list) else []
-        raise SitegenError(problems)
-    ctx = content.new_context(config, default_register(), vocabulary)
-    parse_post: Callable[..., tuple[Post, content.Loaded] | None] = content.parse_post
-    parse_page: Callable[..., tuple[Page, content.Loaded] | None] = content.parse_page
-    prefill = stored = None
-    if cache is not None:
-        cache.refer_to(ctx.register, vocabulary.themes)
-        parse_post, parse_page = cache.wrap(parse_post), cache.wrap(parse_page)
-        store = cache
-        stored = cache.stored
-
-        def prefill(pending: list[str]) -> None:
-            store.prefill(pending, lambda shown: content.read_source(root / shown, root),
-                          content.parse_post, ctx)
-
-    posts: list[tuple[Post, content.Loaded]] = content.load_all(
-        root, ctx, problems, parse_post, "posts", before_parse=prefill, stored=stored)
-    pages: list[tuple[Page, content.Loaded]] = content.load_all(
-        root, ctx, problems, parse_page, "pages", stored=stored)
-    problems += content.future_dates(root, [p for p, _ in posts], dt.date.today())
-    # The site-wide checks (URLs, follow-ups) run even when some files had errors, so
-    # one run reports everything; posts that failed are left out of them.
-    valid = {p.slug for p, _ in posts}
-    invalid = frozenset(name[:-3] for name in content.content_names(root, "posts")) - valid
-    kept = [p for p, _ in posts if drafts or not p.draft]
-    site = build_site(config, kept, [p for p, _ in pages], vocabulary.themes, invalid=invalid)
-    if isinstance(site, list):
-        raise SitegenError(problems + site)
-    if any(p.is_error for p in problems) and not keep_going:
-        raise SitegenError(problems)
-    loaded = {p.source.path: extra for p, extra in posts} | {
-        p.source.path: extra for p, extra in pages}
-    return LoadedSite(site, loaded, [p for p in problems if not p.is_error],
-                      [p for p in problems if p.is_error])
-
-
-def _site_wide(root: Path, site: Site, assets: dict[str, Asset],
-               cache: incremental.ParseCache) -> str:
-    """What every page may show besides its own context: sitegen's code and the
-    registers (the salt), templates, assets, settings, the plain pages and the themes."""
-    sources = cache.digests
-    layouts = root / "layouts"
-    parts = [cache.salt] + [cachekey.digest(p.read_bytes()) + p.name
-             for p in sorted(layouts.rglob("*")) if p.is_file()]
-    parts += [a.url for a in assets.values()]
-    parts += [repr(site.config), repr(site.themes)]
-    parts += [sources.get(p.source.path) or repr(p) for p in site.pages]
-    return cachekey.digest("\0".join(parts).encode())
-
-
 def build(root: Path, out: Path | None = None, *, drafts: bool = False,
           force: bool = False, with_search: bool = True, incremental_build: bool = True,
           progress: Progress = silent) -> BuildResult:
     """Build the site in `root` into `out` (default root/output). The result is the same
     byte for byte whether the build is cold or incremental. `progress` hears how far the
     build has come."""
-    return _build(root, out, drafts=drafts, force=force, with_search=with_search,
-                  incremental_build=incremental_build, progress=progress)
-
-
-def _build(root: Path, out: Path | None, *, drafts: bool, force: bool, with_search: bool,
-           incremental_build: bool, progress: Progress) -> BuildResult:
     clock = _Clock()
     progress("Läser innehållet", 0, None)
-    target = (out if out is not None else root / "output").absolute()
-    refused = output.target_problems(target, force=force, root=root)
-    if refused:
-        raise SitegenError(refused)
-    output.recover(target)
-    cache = last = None
-    unusable = incremental.cache_problem(root) if incremental_build else None
-    if incremental_build and unusable is None:
-        salt = _salt(root)
-        last = incremental.LastBuild.open(root, target)
-        inputs, stats = incremental.input_digest(root, salt, (drafts, with_search))
-        if last.unchanged(inputs, target / output.MARKER):
-            clock.lap("load")
-            return BuildResult(None, *last.summary, clock.timings)
-        cache = incremental.ParseCache.open(root, salt, stats)
-    try:
-        loaded = load(root, drafts=drafts, cache=cache)
-    except SitegenError:
-        if cache is not None:
-            cache.save()  # once the errors are fixed, only what changed is parsed again
-        raise
-    if unusable is not None:
-        loaded.warnings.append(unusable)
-    clock.lap("load")
-
-    assets = files.hash_assets(root / "assets")
-    published = incremental.PageCache.open(root, target)
-    structure = ""
-    fingerprinter = None
-    ours = output.owned(target)
-    if cache is not None and ours:
-        site_wide = _site_wide(root, loaded.site, assets, cache)
-        structure = incremental.structure(site_wide, loaded.site.posts, cache.cards)
-        fingerprinter = Fingerprinter(cache.digests, site_wide)
-    reuse = rebuild.after_loading(
-        caches=cache is not None, output_ours=ours, structure=structure,
-        published_structure=published.structure, fingerprinter=fingerprinter,
-        previous=published.fingerprints,
-        showing=lambda: _showing_changed(loaded.site, cache, published))
-    stage = output.open_stage(target, force=force, root=root,
-                              previous=published.previous if fingerprinter else None)
-    if isinstance(stage, list):
-        raise SitegenError(stage)
-    clock.lap("prepare")
-    # The parse cache is saved while forked workers render.
-    save = cache.save if cache is not None else (lambda: None)
-    try:
-        result, done, previous = _write(root, loaded, stage, assets, reuse, published,
-                                        with_search, clock, save, progress)
-    except OSError as exc:
-        output.discard(stage.folder)
-        raise SitegenError([output.write_problem(exc, target)]) from exc
-    except BaseException:
-        output.discard(stage.folder)
-        raise
-    finally:
-        save()  # saved already, unless rendering stopped before it
-    if fingerprinter is not None and cache is not None:
-        published.fingerprints, published.paths = done.fingerprints, set(done.paths)
-        # A page not rendered anew shows the bodies it showed when it was.
-        published.reads = {page: posts for page, posts in (published.reads | done.reads).items()
-                           if posts and page in published.paths}
-        published.searched, published.previous = with_search, previous
-        published.structure = structure
-        published.posts = {p.source.path: cache.digests[p.source.path]
-                           for p in loaded.site.posts}
-        published.save(target)
-    if last is not None:
-        summary = (result.posts, result.drafts, result.files, result.warnings)
-        last.save(inputs, output.identity(target / output.MARKER), summary)
-    clock.lap("publish")
+    target = _output_folder(root, out, force)
+    caches = clock.time("caches", Caches, root, target, (drafts, with_search),
+                        incremental_build)
+    if caches.nothing_changed():
+        return BuildResult(None, *caches.last_summary, clock.timings)
+    with caches.parsed_saved(on_error_only=True):
+        config, vocabulary = clock.time("config", read_config, root)
+        found = clock.time("content", read_content, root, config, vocabulary,
+                           caches.open_parse_cache())
+        loaded = clock.time("site", model_site, found, drafts=drafts)
+    plan, assets = clock.time("plan", plan_pages, root, loaded.site)
+    level = caches.level(loaded.site, assets, output.owned(target))
+    stage = _open_stage(target, force, root, caches, level)
+    with _discarded_on_failure(stage, target), caches.parsed_saved():
+        done = clock.time("execute", _execute, root, loaded.site, plan, assets, stage, level,
+                          caches.save_parsed, progress)  # the parse cache is saved meanwhile
+        changes = _changes(stage, done, caches.published, with_search)
+        if changes.search:
+            progress("Bygger sökindexet (Pagefind)", 0, None)
+            clock.time("search", _index, root, stage, done)
+        progress("Publicerar", 0, None)
+        previous = clock.time("publish", _publish, stage, changes.paths,
+                              keep=level.fingerprinter is not None
+                              and bool(caches.published.paths))
+    site = loaded.site
+    result = BuildResult(site, len(site.posts), sum(p.draft for p in site.posts),
+                         len(done.paths), loaded.warnings + caches.warnings, clock.timings,
+                         done.pages, len(done.changed), changes.search)
+    caches.record(done, site, level, with_search, previous,
+                  (result.posts, result.drafts, result.files, result.warnings))
     return result
 
 
-def _showing_changed(site: Site, cache: incremental.ParseCache | None,
-                     published: incremental.PageCache) -> frozenset[str]:
-    """The pages that showed a body that changed since the published build."""
-    assert cache is not None
-    changed = {p.source.path for p in site.posts
-               if cache.digests.get(p.source.path) != published.posts.get(p.source.path)}
-    return frozenset(page for page, posts in published.reads.items()
-                     if not changed.isdisjoint(posts))
+# ---------------------------------------------------------------- config, content, site
 
 
-def _write(root: Path, loaded: LoadedSite, stage: output.Stage,
-           assets: dict[str, Asset], reuse: Rebuild,
-           published: incremental.PageCache, with_search: bool, clock: _Clock,
-           meanwhile: Callable[[], None], progress: Progress,
-           ) -> tuple[BuildResult, Executed, output.Previous | None]:
-    """Render into the stage (doing `meanwhile` as it renders), index it and publish
-    it. Also returns how the site set aside (the one replaced) differs from the
-    published one."""
-    site = loaded.site
-    plan = pagetypes.plan_site(site, assets, files.static_files(root / "static"))
-    done = execute(plan, site_templates(root, site, assets), stage, reuse, meanwhile, progress)
-    if done.problems:
-        raise SitegenError(done.problems)
-    gone = published.paths - set(done.paths)
-    if stage.synced:
-        stage.drop(gone)
-    changed = done.changed | gone
-    index_changed = done.index_changed or any(p.endswith(".html") for p in gone)
-    clock.lap("render")
+def read_config(root: Path) -> tuple[SiteConfig, content.Vocabulary]:
+    """site.yaml and the theme vocabulary; SitegenError with the problems of both."""
+    config = load_config(root)
+    vocabulary = content.load_vocabulary(root)
+    if isinstance(config, list) or isinstance(vocabulary, list):
+        problems = config if isinstance(config, list) else []
+        problems += vocabulary if isinstance(vocabulary, list) else []
+        raise SitegenError(problems)
+    return config, vocabulary
 
-    keep_index = (with_search and published.searched and not index_changed
-                  and (stage.live / "pagefind").is_dir())
-    if keep_index:
-        stage.keep_tree("pagefind")
-    else:
-        stage.drop({output.INDEX})  # never let Pagefind write through links to output/
-        if with_search or published.searched:
-            changed.add(output.INDEX)
-    posts = site.posts
-    result = BuildResult(site, len(posts), sum(p.draft for p in posts), len(done.paths),
-                         loaded.warnings, clock.timings, done.pages, len(done.changed),
-                         with_search and not keep_index)
-    live = stage.live
-    if not changed:
-        # Nothing changed: output/ is already this build, and the stage a copy of it.
-        kept = output.set_aside(stage.folder, live)
-        if not kept:
-            output.discard(stage.folder)
-        return result, done, _previous(live, frozenset()) if kept else None
-    clock.lap("write")
-    if result.searched:
-        progress("Bygger sökindexet (Pagefind)", 0, None)
-        folders = templating.search_folders(root / "layouts", done.templates)
-        indexed = search.index_site(stage.folder, folders)
-        if isinstance(indexed, Problem):
-            raise SitegenError([indexed])
-        clock.timings["search"] = indexed.seconds
-    # The replaced site is kept to write the next build into only if how it differs is
-    # known: the path list of what it published (the page cache) is valid.
-    progress("Publicerar", 0, None)
-    kept = output.swap_in(stage.folder, live, keep=reuse.fingerprinter is not None
-                          and bool(published.paths))
-    return result, done, _previous(live, frozenset(changed)) if kept else None
+
+@dataclass
+class Content:
+    """Every post and page that is valid, and every problem found."""
+
+    config: SiteConfig
+    vocabulary: content.Vocabulary
+    posts: list[tuple[Post, content.Loaded]]
+    pages: list[tuple[Page, content.Loaded]]
+    problems: list[Problem]
+    invalid: frozenset[str]
+    """Slugs of the posts that failed (their problems are among `problems`)."""
+
+
+def read_content(root: Path, config: SiteConfig, vocabulary: content.Vocabulary,
+                 cache: ParseCache | None = None) -> Content:
+    """Read and validate every post and page (a file the cache has is not parsed again).
+    Problems are collected, not raised: `model_site` reports them with its own."""
+    problems: list[Problem] = []
+    ctx = content.new_context(config, default_register(), vocabulary)
+    if cache is not None:
+        cache.refer_to(ctx.register, vocabulary.themes)
+    posts = content.load_all(root, ctx, problems, content.parse_post, "posts", cache=cache)
+    pages = content.load_all(root, ctx, problems, content.parse_page, "pages", cache=cache)
+    # Not part of parsing, whose results are cached: whether a date is ahead of today.
+    problems += content.future_dates(root, [p for p, _ in posts], dt.date.today())
+    valid = {p.slug for p, _ in posts}
+    invalid = frozenset(name[:-3] for name in content.content_names(root, "posts")) - valid
+    return Content(config, vocabulary, posts, pages, problems, invalid)
+
+
+def model_site(found: Content, *, drafts: bool, keep_going: bool = False) -> LoadedSite:
+    """The site model; SitegenError with every problem of the content and the model. The
+    site-wide checks (URLs, follow-ups) run even when some files had errors, so one run
+    reports everything; posts that failed are left out of them. With `keep_going`,
+    errors of single files do not stop it: the site is made of the files without errors,
+    and the errors come with it (for `check`, which goes on to the links)."""
+    problems = found.problems
+    kept = [p for p, _ in found.posts if drafts or not p.draft]
+    site = build_site(found.config, kept, [p for p, _ in found.pages],
+                      found.vocabulary.themes, invalid=found.invalid)
+    if isinstance(site, list):
+        raise SitegenError(problems + site)
+    if any(p.is_error for p in problems) and not keep_going:
+        raise SitegenError(problems)
+    return LoadedSite(site, [p for p in problems if not p.is_error],
+                      [p for p in problems if p.is_error])
+
+
+def load(root: Path, *, drafts: bool = False, cache: ParseCache | None = None,
+         keep_going: bool = False) -> LoadedSite:
+    """Config, content and site model: everything read from disk and validated; raise
+    SitegenError with every error found (see model_site for `keep_going`)."""
+    config, vocabulary = read_config(root)
+    return model_site(read_content(root, config, vocabulary, cache), drafts=drafts,
+                      keep_going=keep_going)
+
+
+# ---------------------------------------------------------------- plan, execute
+
+
+def plan_pages(root: Path, site: Site) -> tuple[Plan, dict[str, Asset]]:
+    """The page plan, with the assets it publishes."""
+    assets = files.hash_assets(root / "assets")
+    return pagetypes.plan_site(site, assets, files.static_files(root / "static")), assets
 
 
 def site_templates(root: Path, site: Site, assets: dict[str, Asset]) -> templating.Templates:
@@ -294,17 +195,114 @@ def site_templates(root: Path, site: Site, assets: dict[str, Asset]) -> templati
     }, {name: asset.url for name, asset in assets.items()})
 
 
+def _execute(root: Path, site: Site, plan: Plan, assets: dict[str, Asset],
+             stage: output.Stage, level: Rebuild, meanwhile: Callable[[], None],
+             progress: Progress) -> Executed:
+    """Make the plan into the stage; raise SitegenError with every problem."""
+    done = execute(plan, site_templates(root, site, assets), stage, level, meanwhile,
+                   progress)
+    if done.problems:
+        raise SitegenError(done.problems)
+    return done
+
+
+def _open_stage(target: Path, force: bool, root: Path, caches: Caches,
+                level: Rebuild) -> output.Stage:
+    previous = caches.published.previous if level.fingerprinter is not None else None
+    stage = output.open_stage(target, force=force, root=root, previous=previous)
+    if isinstance(stage, list):
+        raise SitegenError(stage)
+    return stage
+
+
+@dataclass(frozen=True)
+class _Changes:
+    paths: frozenset[str]
+    """Where the stage differs from the published site (the index's folder included)."""
+    search: bool
+    """The search index is built anew."""
+
+
+def _changes(stage: output.Stage, done: Executed, published: PageCache,
+             with_search: bool) -> _Changes:
+    """Drop from the stage the published files this build does not make; keep the
+    published search index if no indexed page changed, else drop it from the stage."""
+    gone = published.paths - set(done.paths)
+    if stage.synced:
+        stage.drop(gone)
+    changed = done.changed | gone
+    index_changed = done.index_changed or any(p.endswith(".html") for p in gone)
+    index = urls.folder(urls.SEARCH_INDEX)
+    if (with_search and published.searched and not index_changed
+            and (stage.live / index).is_dir()):
+        stage.keep_tree(index)
+        return _Changes(frozenset(changed), search=False)
+    stage.drop({index})  # never let Pagefind write through links to output/
+    if with_search or published.searched:
+        changed.add(index)
+    return _Changes(frozenset(changed), search=with_search)
+
+
+@contextlib.contextmanager
+def _discarded_on_failure(stage: output.Stage, target: Path) -> Iterator[None]:
+    """A build that fails or is interrupted leaves output/ as it was: the stage goes."""
+    try:
+        yield
+    except OSError as exc:
+        output.discard(stage.folder)
+        raise SitegenError([output.write_problem(exc, target)]) from exc
+    except BaseException:
+        output.discard(stage.folder)
+        raise
+
+
+# ---------------------------------------------------------------- search, publish
+
+
+def _index(root: Path, stage: output.Stage, done: Executed) -> None:
+    folders = templating.search_folders(root / "layouts", done.templates)
+    indexed = search.index_site(stage.folder, folders)
+    if isinstance(indexed, Problem):
+        raise SitegenError([indexed])
+
+
+def _publish(stage: output.Stage, changed: frozenset[str], *, keep: bool,
+             ) -> output.Previous | None:
+    """Swap the stage in as output/, or, when nothing changed, set it aside. The site it
+    replaces is kept beside it (to write the next build into) when `keep` and how it
+    differs from the published one is known."""
+    live = stage.live
+    if not changed:
+        # Nothing changed: output/ is already this build, and the stage a copy of it.
+        kept = output.set_aside(stage.folder, live)
+        if not kept:
+            output.discard(stage.folder)
+        return _previous(live, frozenset()) if kept else None
+    kept = output.swap_in(stage.folder, live, keep=keep)
+    return _previous(live, changed) if kept else None
+
+
 def _previous(live: Path, changed: frozenset[str]) -> output.Previous:
     marker = output.previous_path(live) / output.MARKER
     return output.Previous(output.identity(marker), changed)
 
 
+def _output_folder(root: Path, out: Path | None, force: bool) -> Path:
+    target = (out if out is not None else root / "output").absolute()
+    refused = output.target_problems(target, force=force, root=root)
+    if refused:
+        raise SitegenError(refused)
+    output.recover(target)
+    return target
+
+
 class _Clock:
     def __init__(self) -> None:
         self.timings: dict[str, float] = {}
-        self._last = time.perf_counter()
 
-    def lap(self, name: str) -> None:
-        now = time.perf_counter()
-        self.timings[name] = now - self._last
-        self._last = now
+    def time(self, stage: str, run: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        started = time.perf_counter()
+        try:
+            return run(*args, **kwargs)
+        finally:
+            self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - started

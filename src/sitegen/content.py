@@ -10,8 +10,9 @@ import datetime as dt
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from markdown_it import MarkdownIt
 
@@ -587,33 +588,47 @@ def content_names(root: Path, folder: str) -> list[str]:
                       and (e.is_file() or (e.is_symlink() and not os.path.exists(e.path))))
 
 
+class Cache(Protocol):
+    """What `load_all` asks of a cache of parsed files (parsecache.ParseCache)."""
+
+    def load(self, names: list[str], read: Callable[[str], SourceFile | Problem],
+             parse: Callable[[SourceFile], tuple[Any, list[Problem]]],
+             ) -> list[tuple[Any, list[Problem]] | Problem]: ...
+
+
 def load_all(root: Path, ctx: ContentContext, problems: list[Problem],
              parse: Callable[[SourceFile, ContentContext, list[Problem]], Any],
-             folder: str, *,
-             before_parse: Callable[[list[str]], None] | None = None,
-             stored: Callable[[str], tuple[Any, list[Problem]] | None] | None = None,
-             ) -> list[Any]:
-    """Read and parse every file of content/<folder>/. `stored` gives what was parsed from
-    a file (by its path relative to `root`) that has not changed since, or was parsed
-    by `before_parse`, which sees the files `stored` did not have (the build's cache
-    does both: it parses them on all cores)."""
+             folder: str, *, cache: Cache | None = None) -> list[Any]:
+    """Read and parse every file of content/<folder>/ (a file the cache has is not
+    parsed again); their problems go to `problems`."""
     names = [f"content/{folder}/{name}" for name in content_names(root, folder)]
-    hits = [stored(shown) if stored is not None else None for shown in names]
-    if before_parse is not None:
-        before_parse([shown for shown, hit in zip(names, hits, strict=True) if hit is None])
+    read = partial(_read, root)
+    parse_one = partial(_parse, parse, ctx)
+    outcomes = (cache.load(names, read, parse_one) if cache is not None
+                else [_read_and_parse(read(shown), parse_one) for shown in names])
     results = []
-    for shown, hit in zip(names, hits, strict=True):
-        if hit is None and stored is not None:
-            hit = stored(shown)  # parsed by before_parse meanwhile
-        if hit is not None:
-            parsed, found = hit
-            problems.extend(found)
-        else:
-            source = read_source(root / shown, root)
-            if isinstance(source, Problem):
-                problems.append(source)
-                continue
-            parsed = parse(source, ctx, problems)
+    for outcome in outcomes:
+        if isinstance(outcome, Problem):
+            problems.append(outcome)
+            continue
+        parsed, found = outcome
+        problems.extend(found)
         if parsed is not None:
             results.append(parsed)
     return results
+
+
+def _read(root: Path, shown: str) -> SourceFile | Problem:
+    return read_source(root / shown, root)
+
+
+def _parse(parse: Callable[[SourceFile, ContentContext, list[Problem]], Any],
+           ctx: ContentContext, source: SourceFile) -> tuple[Any, list[Problem]]:
+    problems: list[Problem] = []
+    return parse(source, ctx, problems), problems
+
+
+def _read_and_parse(source: SourceFile | Problem,
+                    parse: Callable[[SourceFile], tuple[Any, list[Problem]]],
+                    ) -> tuple[Any, list[Problem]] | Problem:
+    return source if isinstance(source, Problem) else parse(source)

@@ -1,56 +1,47 @@
-"""What lets a rebuild redo only what changed.
+"""What lets a rebuild redo only what changed: the caches under `<site>/.sitegen-cache/`.
 
-Two caches under `<site>/.sitegen-cache/`, both pure optimisations: deleting them only
-makes the next build cold, never different.
+All of them are pure optimisations: deleting them only makes the next build cold, never
+different. Each is keyed on the salt (see `cachekey`).
 
-- The parse cache maps each content file's digest to its validated Post or Page (and
-  its problems). A post is a pure function of its file and the *salt*: sitegen's own
-  code, site.yaml, the theme vocabulary and the municipality register. Change any of
-  those and every entry is void.
-- The page cache maps each output path to a fingerprint of what rendered it: the
-  template set, the assets, the site-wide values every page shows, and the page's own
-  context, where a post stands for its file digest. A page whose fingerprint is
-  unchanged and whose previous bytes are still in `output/` is linked, not rendered.
+- The parse cache (`parsecache`): each content file's validated model.
+- The page cache: what the published site was built from (each page's fingerprint, the
+  site's structure, which pages showed which bodies), so the next build can keep pages.
+- The last build: the stat of every input and the flags of the build that wrote
+  output/, so a build with nothing changed stops before it loads anything.
+
+`Caches` is what the build talks to; `rebuild` says which level applies.
 """
 
 from __future__ import annotations
 
 import contextlib
-import copyreg
 import dataclasses
 import hashlib
-import io
 import os
 import pickle
-import sqlite3
-import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
-from typing import IO, Any, TypeVar, cast
+from typing import Any, Protocol
 
+from sitegen import cachekey, rebuild
 from sitegen.cachekey import digest, stat_key
-from sitegen.errors import Problem, Severity, SitegenError
-from sitegen.model import Post, Theme
+from sitegen.errors import Problem, Severity
+from sitegen.fingerprint import Fingerprinter
+from sitegen.model import Post
 from sitegen.output import MARKER, Previous, identity
-from sitegen.registry import County, Municipality, Register
-from sitegen.workers import fork_pool, parallel_workers
+from sitegen.parsecache import UNREADABLE, ParseCache
+from sitegen.plan import Asset
+from sitegen.site import Site
 
 CACHE_DIR = ".sitegen-cache"
-T = TypeVar("T")
-
-
-_UNREADABLE = (pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError,
-               TypeError, IndexError, KeyError)
-"""What pickle raises on damaged or outdated data."""
 
 
 def _load_pickle(path: Path) -> Any:
     try:
         with path.open("rb") as f:
             return pickle.load(f)
-    except (OSError, *_UNREADABLE):
+    except (OSError, *UNREADABLE):
         return None
 
 
@@ -84,314 +75,6 @@ def cache_problem(root: Path) -> Problem | None:
         return None
     return Problem(CACHE_DIR, 0, f"{why}; bygget görs utan cache, så nästa bygge blir "
                                  "inte snabbare", Severity.WARNING)
-
-
-class ParseCache:
-    """Validated content by file, in SQLite (`parsed.sqlite`): one row per file with the
-    file's stat, the digest of its text, the parsed model (pickled, without a post's
-    body) and the body. A file whose stat is unchanged is not even read; a post's body
-    is read back only when a template shows it; saving writes the rows that changed."""
-
-    def __init__(self, root: Path, salt: str, stats: dict[str, str] | None = None) -> None:
-        self.root = root
-        self.salt = salt
-        self.known_stats = stats or {}
-        """stat_key by source path, as input_digest found them a moment before."""
-        self.path = root / CACHE_DIR / "parsed.sqlite"
-        self.digests: dict[str, str] = {}
-        """Source path → digest of its text, for every file seen in this run."""
-        self.cards: dict[str, str] = {}
-        """Post source path → its card (see `_pack`)."""
-        self._rows: dict[str, tuple[str, str, str, bytes]] = {}
-        """As stored: path → (stat, digest, card, pickled model and problems)."""
-        self._stats: dict[str, str] = {}
-        self._parsed: dict[str, tuple[str, tuple[str, bytes, bytes | None] | None]] = {}
-        """Parsed by `prefill`'s workers: path → (digest, packed as stored, or None if
-        the text is the cache's)."""
-        self._new: dict[str, tuple[str, str, str, bytes, bytes | None]] = {}
-        self._touched: dict[str, str] = {}
-        self._db: sqlite3.Connection | None = None
-        self._pid = 0
-        self._saved = False
-        self._shared: dict[tuple[str, str], Any] = {}
-
-    @classmethod
-    def open(cls, root: Path, salt: str, stats: dict[str, str] | None = None) -> ParseCache:
-        cache = cls(root, salt, stats)
-        (root / CACHE_DIR / "parsed.pickle").unlink(missing_ok=True)  # the earlier format
-        try:
-            db = cache._connection()
-            stored = db.execute("SELECT value FROM info WHERE key = 'salt'").fetchone()
-            if stored is not None and stored[0] == salt:
-                cache._rows = {path: (stat, key, card, meta) for path, stat, key, card, meta
-                               in db.execute("SELECT path, stat, digest, card, meta FROM files")}
-        except sqlite3.Error:
-            cache._reset()
-        return cache
-
-    def _connection(self) -> sqlite3.Connection:
-        """This process's connection (a forked worker opens its own)."""
-        if self._db is None or self._pid != os.getpid():
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.path, timeout=60, check_same_thread=False)
-            db.execute("PRAGMA synchronous = NORMAL")  # a cache: durable enough, never torn
-            db.executescript(_SCHEMA)
-            self._db, self._pid = db, os.getpid()
-        return self._db
-
-    def _reset(self) -> None:
-        """Start over with an empty cache file (it was damaged or unreadable)."""
-        self._db = None
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            with contextlib.suppress(OSError):
-                self.path.with_name(self.path.name + suffix).unlink()
-        self._rows = {}
-
-    def stored(self, shown: str) -> tuple[Any, list[Problem]] | None:
-        """What was parsed from the file at `shown` (relative to the site) if it is
-        unchanged since (same size, mtime, ctime and inode, as make and Hugo judge files):
-        it is then not read at all. Also what `prefill` parsed."""
-        stat = self.known_stats.get(shown)
-        if stat is None:
-            try:
-                stat = stat_key(self.root / shown)
-            except OSError:
-                return None
-        row = self._rows.get(shown)
-        if row is not None and row[0] == stat:
-            restored = self._restore(shown, row)
-            if restored is not None:
-                self.digests[shown] = row[1]
-                return restored
-        self._stats[shown] = stat  # taken before the file is read: never newer than it
-        parsed = self._parsed.pop(shown, None)
-        if parsed is None:
-            return None
-        key, packed = parsed
-        self.digests[shown] = key
-        if packed is not None:
-            self._store(shown, key, packed)
-            return self._restore(shown, ("", key, *packed[:2]))
-        if row is None:
-            return None
-        self._touched[shown] = stat  # touched, not changed: the text is the row's
-        return self._restore(shown, row)
-
-    def _restore(self, shown: str, row: tuple[str, str, str, bytes]
-                 ) -> tuple[Any, list[Problem]] | None:
-        """The parse result of a stored row (None if it cannot be read back); a post's
-        body is read when shown."""
-        try:
-            result, problems = self._loads(row[3])
-            if row[2]:  # a post, pickled on its own (see _pack)
-                result = self._loads(result[0]), result[1]
-        except _UNREADABLE:
-            return None
-        if row[2]:
-            self.cards[shown] = row[2]
-            result[0].body_html.load_with(partial(self.body, shown))
-        return result, problems
-
-    def refer_to(self, register: Register, themes: Iterable[Theme]) -> None:
-        """The register entries and themes that stored models refer to (see _pack)."""
-        self._shared = {("M", m.code): m for m in register.municipalities}
-        self._shared.update({("C", c.code): c for c in register.counties})
-        self._shared.update({("T", t.slug): t for t in themes})
-
-    def _loads(self, data: bytes) -> Any:
-        return _Unpickler(io.BytesIO(data), self._shared).load()
-
-    def body(self, shown: str) -> str:
-        """A post's body: parsed in this run, or stored."""
-        new = self._new.get(shown)
-        if new is not None and new[4] is not None:
-            return new[4].decode()
-        found = self._connection().execute("SELECT body FROM files WHERE path = ?",
-                                           (shown,)).fetchone()
-        if found is None or found[0] is None:
-            raise SitegenError([Problem(str(self.path), 0, "cachen ändrades under bygget "
-                                        f"({shown} saknas); bygg igen")])
-        return bytes(found[0]).decode()
-
-    def wrap(self, parse: Callable[[Any, Any, list[Problem]], T | None]
-             ) -> Callable[[Any, Any, list[Problem]], T | None]:
-        """`parse` for a file `stored` did not have: a file whose text is unchanged is
-        read back, not parsed."""
-        def cached(source: Any, ctx: Any, problems: list[Problem]) -> T | None:
-            key = _text_digest(source.text)
-            self.digests[source.path] = key
-            row = self._rows.get(source.path)
-            restored = self._restore(source.path, row) if row and row[1] == key else None
-            if restored is not None:  # touched, not changed
-                self._touched[source.path] = self._stats.get(source.path, "")
-                problems.extend(restored[1])
-                return cast(T | None, restored[0])
-            mark = len(problems)
-            result = parse(source, ctx, problems)
-            self._store(source.path, key, _pack(result, problems[mark:]))
-            return result
-
-        return cached
-
-    def _store(self, shown: str, key: str, packed: tuple[str, bytes, bytes | None]) -> None:
-        card, meta, body = packed
-        if card:
-            self.cards[shown] = card
-        self._new[shown] = (self._stats.get(shown, ""), key, card, meta, body)
-
-    def prefill(self, pending: list[str], read: Callable[[str], Any],
-                parse: Callable[[Any, Any, list[Problem]], Any], ctx: Any) -> None:
-        """Read and parse the files at `pending` on all cores (forked workers inherit the
-        parser; only what is stored travels back), for `stored` to give. A few files are
-        left to `wrap`, in this process."""
-        workers = parallel_workers(len(pending), PARALLEL_PARSE_FROM)
-        if workers < 2:
-            return
-        global _PARSE_SHARED
-        with contextlib.ExitStack() as files:
-            # Each worker hands its share back through an unnamed file, not the pool's
-            # pipe: at 10,000 posts ~100 MB of bodies took 0.4 s through the pipe, 64 kB
-            # at a time with worker and parent taking turns, and 0.1 s through files.
-            outs: list[IO[bytes] | None] = [None] * workers
-            with contextlib.suppress(OSError):
-                outs = [files.enter_context(tempfile.TemporaryFile()) for _ in range(workers)]
-            _PARSE_SHARED = (pending, read, parse, ctx, self._rows, workers, outs)
-            try:
-                with fork_pool(workers) as pool:
-                    shares = pool.map(_parse_share, range(workers), chunksize=1)
-            finally:
-                _PARSE_SHARED = None
-            for share, out in zip(shares, outs, strict=True):
-                if share is None and out is not None:
-                    out.seek(0)
-                    share = pickle.load(out)
-                for shown, key, packed in share or ():
-                    self._parsed[shown] = (key, packed)
-
-    def save(self) -> None:
-        """Write what changed: new and re-parsed files, new stats, files gone. Once."""
-        if self._saved:
-            return
-        self._saved = True
-        gone = [(path,) for path in self._rows if path not in self.digests]
-        try:
-            db = self._connection()
-            with db:
-                db.execute("INSERT OR REPLACE INTO info VALUES ('salt', ?)", (self.salt,))
-                db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
-                               [(path, *row) for path, row in self._new.items()])
-                db.executemany("UPDATE files SET stat = ? WHERE path = ?",
-                               [(stat, path) for path, stat in self._touched.items()])
-                db.executemany("DELETE FROM files WHERE path = ?", gone)
-        except sqlite3.Error:
-            pass  # rolled back: the rows of changed files keep their old stat, so they are
-            # read and parsed again next time; this run's bodies are still in memory
-
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, stat TEXT, digest TEXT, card TEXT,
-                                  meta BLOB, body BLOB);
-"""
-
-
-def _pack(result: Any, problems: list[Problem]) -> tuple[str, bytes, bytes | None]:
-    """(card, pickled model and problems, body as UTF-8) of a parse result, as stored.
-    A post's card is the digest of its model without the body: while every card is
-    unchanged, only pages that show a changed body can change. The model is pickled once,
-    for the card and the row both."""
-    card, body = "", None
-    if result is not None and isinstance(result[0], Post):
-        post, extra = result
-        body = str(post.body_html).encode()
-        bare = _dumps(dataclasses.replace(post, body_html=post.body_html.placeholder()))
-        card = digest(bare)
-        result = bare, extra
-    return card, _dumps((result, problems)), body
-
-
-def _shared(key: tuple[str, str]) -> Any:
-    """Stands for a municipality, county or theme in a stored model; `_Unpickler` puts
-    the register's or vocabulary's own object in its place."""
-    raise pickle.UnpicklingError(f"{key} is read back only by the parse cache")
-
-
-# Register entries and themes are stored by key, not by value: each post held copies of
-# its municipalities, counties and themes (descriptions, synonyms), and read back made new
-# ones. By key, a post is ~25 % smaller and read back ~35 % faster, and shares them.
-_BY_KEY = copyreg.dispatch_table | {
-    Municipality: lambda m: (_shared, (("M", m.code),)),
-    County: lambda c: (_shared, (("C", c.code),)),
-    Theme: lambda t: (_shared, (("T", t.slug),)),
-}
-
-
-def _dumps(value: Any) -> bytes:
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = _BY_KEY
-    pickler.dump(value)
-    return buffer.getvalue()
-
-
-class _Unpickler(pickle.Unpickler):
-    """Reads what `_dumps` wrote; a key it does not know raises KeyError."""
-
-    def __init__(self, file: IO[bytes], shared: dict[tuple[str, str], Any]) -> None:
-        super().__init__(file)
-        self.shared = shared
-
-    def find_class(self, module: str, name: str) -> Any:
-        if module == __name__ and name == "_shared":
-            return self.shared.__getitem__
-        return super().find_class(module, name)
-
-
-def _text_digest(text: str) -> str:
-    return digest(text.encode("utf-8", "surrogatepass"))
-
-
-PARALLEL_PARSE_FROM = 400
-"""Files to parse below which parsing stays in one process."""
-
-
-Parsed = list[tuple[str, str, tuple[str, bytes, bytes | None] | None]]
-"""What a parse worker hands back: (path, digest of its text, what is stored), with None
-for a file whose text the cache has."""
-
-_PARSE_SHARED: tuple[list[str], Callable[[str], Any], Callable[..., Any], Any,
-                     dict[str, tuple[str, str, str, bytes]], int,
-                     list[IO[bytes] | None]] | None = None
-
-
-def _parse_share(index: int) -> Parsed | None:
-    """Read and parse a worker's share. Written to the worker's file if it has one (None
-    is returned then), else returned. Files that cannot be read are left out: the build
-    reads them again to report why."""
-    assert _PARSE_SHARED is not None
-    pending, read, parse, ctx, rows, workers, outs = _PARSE_SHARED
-    done: Parsed = []
-    for shown in pending[index::workers]:
-        source = read(shown)
-        if not hasattr(source, "text"):
-            continue
-        key = _text_digest(source.text)
-        row = rows.get(shown)
-        if row is not None and row[1] == key:
-            done.append((shown, key, None))
-            continue
-        problems: list[Problem] = []
-        result = parse(source, ctx, problems)
-        done.append((shown, key, _pack(result, problems)))
-    out = outs[index]
-    if out is not None:
-        try:
-            pickle.dump(done, out, protocol=pickle.HIGHEST_PROTOCOL)
-            out.flush()
-            return None
-        except OSError:  # a full disk: the pipe it is
-            pass
-    return done
 
 
 @dataclass
@@ -449,8 +132,8 @@ def structure(site_wide: str, posts: Iterable[Post], cards: dict[str, str]) -> s
 
 def input_digest(root: Path, salt: str, flags: tuple[Any, ...]) -> tuple[str, dict[str, str]]:
     """Digest of what a build reads, as the file system describes it: the path and
-    stat_key of every file in content/, layouts/, assets/ and static/ and of site.yaml, sitegen
-    itself (the salt) and the build's flags. Also each file's stat_key by its path
+    _stat_key of every file in content/, layouts/, assets/ and static/ and of site.yaml, sitegen
+    itself (the salt) and the build's flags. Also each file's _stat_key by its path
     relative to `root`, so the parse cache need not stat the files again."""
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{salt}\0{flags!r}\0".encode())
@@ -498,3 +181,127 @@ class LastBuild:
     def save(self, inputs: str, marker: str, summary: tuple[int, int, int, list[Problem]]
              ) -> None:
         _save_pickle(self.path, (inputs, marker, summary))
+
+
+def site_salt(root: Path) -> str:
+    """The salt of the site in `root`: sitegen and its libraries (see `cachekey`), its
+    settings and its theme vocabulary."""
+    inputs = [root / "site.yaml", root / "content" / "themes.yaml"]
+    return cachekey.salt(p.read_bytes() if p.is_file() else b"" for p in inputs)
+
+
+class Caches:
+    """The caches of one build: what it may reuse, and what it records for the next.
+    With `enabled` False (a cold build), or a cache folder that cannot be used, there
+    are none, and every page is rendered."""
+
+    def __init__(self, root: Path, target: Path, flags: tuple[Any, ...], enabled: bool) -> None:
+        self.root = root
+        self.target = target
+        self.warning = cache_problem(root) if enabled else None
+        """Why the cache folder cannot be used, for the build's warnings."""
+        self.usable = enabled and self.warning is None
+        self.salt = site_salt(root) if self.usable else ""
+        self.last = LastBuild.open(root, target) if self.usable else None
+        self.inputs, self._stats = (input_digest(root, self.salt, flags) if self.usable
+                                    else ("", {}))
+        self.parse: ParseCache | None = None
+        self.published = PageCache(Path())
+        self._structure = ""
+
+    def nothing_changed(self) -> rebuild.Rebuild | None:
+        """Level NOTHING, when it applies (see rebuild.before_loading)."""
+        same = self.last is not None and self.last.unchanged(self.inputs, self.target / MARKER)
+        return rebuild.before_loading(caches=self.usable, inputs_same=same)
+
+    @property
+    def last_summary(self) -> tuple[int, int, int, list[Problem]]:
+        return self.last.summary if self.last is not None else (0, 0, 0, [])
+
+    def open_parse_cache(self) -> ParseCache | None:
+        if self.usable:
+            self.parse = ParseCache.open(self.root / CACHE_DIR / "parsed.sqlite", self.salt,
+                                         self._stats)
+        return self.parse
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [self.warning] if self.warning is not None else []
+
+    def save_parsed(self) -> None:
+        """Save the parse cache (once; the build does it while its workers render)."""
+        if self.parse is not None:
+            self.parse.save()
+
+    @contextlib.contextmanager
+    def parsed_saved(self, *, on_error_only: bool = False) -> Iterator[None]:
+        """Save the parse cache when the block ends (`on_error_only`: if it fails). Once
+        the errors of a failed build are fixed, only what changed is parsed again."""
+        try:
+            yield
+        except BaseException:
+            self.save_parsed()
+            raise
+        if not on_error_only:
+            self.save_parsed()
+
+    def level(self, site: Site, assets: dict[str, Asset], output_ours: bool,
+                ) -> rebuild.Rebuild:
+        """The level of this build (see rebuild.after_loading), with what it needs."""
+        self.published = published = PageCache.open(self.root, self.target)
+        cache = self.parse
+        fingerprinter = None
+        if cache is not None and output_ours:
+            site_wide = self._site_wide(site, assets, cache)
+            self._structure = structure(site_wide, site.posts, cache.cards)
+            fingerprinter = Fingerprinter(cache.digests, site_wide)
+
+        def showing() -> frozenset[str]:
+            assert cache is not None
+            changed = {p.source.path for p in site.posts
+                       if cache.digests.get(p.source.path) != published.posts.get(p.source.path)}
+            return frozenset(page for page, posts in published.reads.items()
+                             if not changed.isdisjoint(posts))
+
+        return rebuild.after_loading(
+            caches=cache is not None, output_ours=output_ours, structure=self._structure,
+            published_structure=published.structure, fingerprinter=fingerprinter,
+            previous=published.fingerprints, showing=showing)
+
+    def _site_wide(self, site: Site, assets: dict[str, Asset], cache: ParseCache) -> str:
+        """What every page may show besides its own context: sitegen, its libraries and
+        the settings (the salt), templates, assets, the plain pages and the themes."""
+        layouts = self.root / "layouts"
+        parts = [cache.salt] + [digest(p.read_bytes()) + p.name
+                 for p in sorted(layouts.rglob("*")) if p.is_file()]
+        parts += [a.url for a in assets.values()]
+        parts += [repr(site.config), repr(site.themes)]
+        parts += [cache.digests.get(p.source.path) or repr(p) for p in site.pages]
+        return digest("\0".join(parts).encode())
+
+    def record(self, done: Recorded, site: Site, level: rebuild.Rebuild, searched: bool,
+               previous: Previous | None, summary: tuple[int, int, int, list[Problem]],
+               ) -> None:
+        """What the next build needs of this one, once output/ holds it."""
+        published, cache = self.published, self.parse
+        if level.fingerprinter is not None and cache is not None:
+            published.fingerprints, published.paths = done.fingerprints, set(done.paths)
+            # A page not rendered anew shows the bodies it showed when it was.
+            published.reads = {page: posts for page, posts in
+                               (published.reads | done.reads).items()
+                               if posts and page in published.paths}
+            published.searched, published.previous = searched, previous
+            published.structure = self._structure
+            published.posts = {p.source.path: cache.digests[p.source.path]
+                               for p in site.posts}
+            published.save(self.target)
+        if self.last is not None:
+            self.last.save(self.inputs, identity(self.target / MARKER), summary)
+
+
+class Recorded(Protocol):
+    """What `Caches.record` reads of an executed plan."""
+
+    paths: list[str]
+    fingerprints: dict[str, str]
+    reads: dict[str, frozenset[str]]
