@@ -132,16 +132,18 @@ def stamp(size: int, seed: int, source: Path) -> str:
     return digest.hexdigest()
 
 
-def corpus(work: Path, size: int, seed: int, python: str, source: Path) -> Path:
+def corpus(work: Path, size: int, seed: int, python: str, source: Path,
+           others: bool = True) -> Path:
     base = work / str(size)
     mark = base / "STAMP"
-    want = stamp(size, seed, source)
+    want = stamp(size, seed, source) + ("" if others else " sitegen only")
     if mark.exists() and mark.read_text() == want:
         return base
     print(f"# generating {size} posts into {base}", file=sys.stderr)
+    theirs = ["--hugo", str(base / "hugo"), "--pelican", str(base / "pelican")] if others else []
     subprocess.run([python, str(HERE / "generate.py"), "--posts", str(size), "--seed", str(seed),
-                    "--out", str(base / "sitegen"), "--hugo", str(base / "hugo"),
-                    "--pelican", str(base / "pelican"), "--source", str(source)], check=True)
+                    "--out", str(base / "sitegen"), *theirs, "--source", str(source)],
+                   check=True)
     mark.write_text(want)
     return base
 
@@ -173,63 +175,89 @@ def empty_trash(work: Path) -> None:
 SITEGEN_CACHES = ("output", ".output.*", ".sitegen-cache", ".cache")
 
 
-def sitegen_cases(site: Path, size: int, runs: int, sitegen: str, searches: list[bool],
-                  cases: list[str], on_result=None) -> list[Result]:
-    results = []
+@dataclass
+class Contender:
+    """A sitegen to measure: its name in the results, its command and its corpus copy."""
+
+    tool: str
+    command: str
+    site: Path
+    warm: bool = False
+    """Are output/ (and any cache) up to date with the corpus?"""
+
+    def build(self, search: bool) -> list[str]:
+        return [self.command, "--root", str(self.site), "build"] + (
+            [] if search else ["--no-search"])
+
+
+def timed(contender: Contender, result: Result, search: bool) -> None:
+    run, out = measure(contender.build(search))
+    own, pf = OWN.search(out), PAGEFIND.search(out)
+    run.own = float(own.group(1)) if own else None
+    run.pagefind = float(pf.group(1)) if pf else None
+    result.runs.append(run)
+    print(f"#   {contender.tool:16} {result.case:8} search={search!s:5} run {len(result.runs)}: "
+          f"{run.wall:.2f} s wall, {run.cpu:.2f} s CPU, {run.rss_mb:.0f} MB"
+          + (f", Pagefind {run.pagefind:.2f} s" if run.pagefind is not None else ""),
+          file=sys.stderr)
+
+
+def edit(site: Path, case: str, number: int, original: dict[Path, bytes]) -> None:
+    """Before run `number` of an edit case: a new sentence in one post, or a comment in
+    layouts/post.html."""
+    post, template = edited(site)
+    if case == "post":
+        post.write_bytes(original[post] + f"\nTillägg nummer {number} "
+                         f"efter besöket.\n".encode())
+    elif case == "template":
+        text = original[template].decode()
+        at = text.rfind("{% endblock %}")
+        post_html = (text[:at] + f"<!-- benchmark edit {number} -->\n"
+                     + text[at:]) if at >= 0 else text + f"\n{{# {number} #}}\n"
+        template.write_text(post_html)
+
+
+def edited(site: Path) -> tuple[Path, Path]:
     posts = sorted((site / "content" / "posts").glob("*.md"))
-    post = posts[len(posts) // 2]
-    template = site / "layouts" / "post.html"
+    return posts[len(posts) // 2], site / "layouts" / "post.html"
+
+
+def sitegen_cases(contenders: list[Contender], size: int, runs: int, searches: list[bool],
+                  cases: list[str], on_result=None) -> list[Result]:
+    """Every case for each contender; with more than one, their runs alternate (A, B, A,
+    B …), so a noisy stretch of the machine hits them alike."""
+    results = []
     for search in searches:
-        cmd = [sitegen, "--root", str(site), "build"] + ([] if search else ["--no-search"])
-
-        def timed(result: Result, cmd: list[str] = cmd, search: bool = search) -> None:
-            run, out = measure(cmd)
-            own, pf = OWN.search(out), PAGEFIND.search(out)
-            run.own = float(own.group(1)) if own else None
-            run.pagefind = float(pf.group(1)) if pf else None
-            result.runs.append(run)
-            print(f"#   {result.case:8} search={search!s:5} run {len(result.runs)}: "
-                  f"{run.wall:.2f} s wall, {run.cpu:.2f} s CPU, {run.rss_mb:.0f} MB"
-                  + (f", Pagefind {run.pagefind:.2f} s" if run.pagefind is not None else ""),
-                  file=sys.stderr)
-
-        warm = False  # is output/ (and any cache) up to date with the corpus?
+        for contender in contenders:
+            contender.warm = False
         for case in cases:
-            result = Result(size, "sitegen", case, search)
-            if case == "cold":
-                for _ in range(runs):
-                    clean(site, *SITEGEN_CACHES)
-                    timed(result)
-                warm = True
-            elif case == "noop":
-                if not warm:
-                    measure(cmd)
-                for _ in range(runs):
-                    timed(result)
-                warm = True
-            else:
-                if not warm:
-                    measure(cmd)  # warm-up: output/ (and any cache) up to date
-                warm = False  # the edit is undone below, without a rebuild
-                original = {post: post.read_bytes(), template: template.read_bytes()}
-                try:
-                    for i in range(runs):
-                        if case == "post":
-                            post.write_bytes(original[post] + f"\nTillägg nummer {i + 1} "
-                                             f"efter besöket.\n".encode())
-                        elif case == "template":
-                            text = original[template].decode()
-                            at = text.rfind("{% endblock %}")
-                            post_html = (text[:at] + f"<!-- benchmark edit {i + 1} -->\n"
-                                         + text[at:]) if at >= 0 else text + f"\n{{# {i} #}}\n"
-                            template.write_text(post_html)
-                        timed(result)
-                finally:
-                    for path, data in original.items():
+            found = {c.tool: Result(size, c.tool, case, search) for c in contenders}
+            originals: dict[str, dict[Path, bytes]] = {}
+            for contender in contenders:
+                if case != "cold" and not contender.warm:
+                    measure(contender.build(search))  # warm-up: output/ and caches up to date
+                post, template = edited(contender.site)
+                originals[contender.tool] = ({post: post.read_bytes(),
+                                              template: template.read_bytes()}
+                                             if case in ("post", "template") else {})
+            try:
+                for number in range(1, runs + 1):
+                    for contender in contenders:
+                        if case == "cold":
+                            clean(contender.site, *SITEGEN_CACHES)
+                        else:
+                            edit(contender.site, case, number, originals[contender.tool])
+                        timed(contender, found[contender.tool], search)
+            finally:
+                for contender in contenders:
+                    for path, data in originals[contender.tool].items():
                         path.write_bytes(data)
-            results.append(result)
-            if on_result:
-                on_result(result)
+                    # after an edit case the edit is undone without a rebuild
+                    contender.warm = case in ("cold", "noop")
+            for result in found.values():
+                results.append(result)
+                if on_result:
+                    on_result(result)
     return results
 
 
@@ -298,6 +326,26 @@ def ratios(results: list[Result], sizes: list[int]) -> str:
     return "\n".join(lines)
 
 
+def versus(results: list[Result]) -> str:
+    """sitegen against sitegen-baseline, case by case: medians and their ratio."""
+    lines = ["| posts | case | search | wall s | baseline wall s | ratio | peak RSS MB | "
+             "baseline MB | ratio |", "|" + "---|" * 9]
+    for ours in results:
+        if ours.tool != "sitegen":
+            continue
+        theirs = find(results, ours.size, "sitegen-baseline", ours.case, ours.search)
+        if theirs is None:
+            continue
+        wall, base_wall = ours.median("wall"), theirs.median("wall")
+        rss, base_rss = ours.median("rss_mb"), theirs.median("rss_mb")
+        lines.append(
+            f"| {ours.size} | {ours.case} | {'yes' if ours.search else 'no'} | {fmt(wall)} | "
+            f"{fmt(base_wall)} | {fmt(wall / base_wall if wall and base_wall else None, 3)} | "
+            f"{fmt(rss, 0)} | {fmt(base_rss, 0)} | "
+            f"{fmt(rss / base_rss if rss and base_rss else None, 3)} |")
+    return "\n".join(lines)
+
+
 def targets(results: list[Result], size: int) -> str:
     def m(tool: str, case: str, search: bool, key: str = "wall") -> float | None:
         r = find(results, size, tool, case, search)
@@ -350,6 +398,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--source", type=Path, default=REPO,
                         help="the sitegen tree whose layouts/ and assets/ the corpus uses; "
                              "give it with --sitegen when measuring another checkout")
+    parser.add_argument("--baseline", help="another sitegen command (e.g. a checkout of "
+                        "main) measured in the same run as sitegen-baseline, its runs "
+                        "alternating with --sitegen's")
+    parser.add_argument("--baseline-source", type=Path,
+                        help="the baseline's tree (its layouts/ and assets/)")
     parser.add_argument("--cases", default="cold,noop,post,template")
     parser.add_argument("--search", default="no,yes",
                         help="no,yes: without and with the search index")
@@ -366,6 +419,9 @@ def main(argv: list[str] | None = None) -> int:
     pelican = find_pelican() if "pelican" in tools else None
     info: dict[str, object] = machine()
     info["sitegen"] = version([args.sitegen, "--version"])
+    if args.baseline:
+        info["sitegen-baseline"] = (f"{version([args.baseline, '--version'])} at "
+                                    f"{args.baseline_source} ({commit(args.baseline_source)})")
     info["hugo"] = version([str(hugo), "version"]) if hugo else "not installed"
     info["pelican"] = version([str(pelican), "--version"]) if pelican else "not installed"
     try:
@@ -401,9 +457,16 @@ def main(argv: list[str] | None = None) -> int:
         base = corpus(args.work, size, args.seed, python, args.source)
         load[f"{size} before"] = list(os.getloadavg())
         if "sitegen" in tools:
-            sitegen_cases(base / "sitegen", size, args.runs, args.sitegen, searches, cases,
-                          on_result=add)
-            pages[f"{size} sitegen"] = count_pages(base / "sitegen" / "output")
+            contenders = [Contender("sitegen", args.sitegen, base / "sitegen")]
+            if args.baseline:
+                theirs = corpus(args.work / "baseline", size, args.seed,
+                                str(Path(args.baseline).parent / "python"),
+                                args.baseline_source or REPO, others=False)
+                contenders.append(Contender("sitegen-baseline", args.baseline,
+                                            theirs / "sitegen"))
+            sitegen_cases(contenders, size, args.runs, searches, cases, on_result=add)
+            for contender in contenders:
+                pages[f"{size} {contender.tool}"] = count_pages(contender.site / "output")
         if hugo:
             add(other_cold("hugo", [str(hugo), "--quiet"], base / "hugo", size,
                                       args.runs, ("public", "resources")))
@@ -417,6 +480,7 @@ def main(argv: list[str] | None = None) -> int:
             pages[f"{size} pelican"] = count_pages(base / "pelican" / "output")
         load[f"{size} after"] = list(os.getloadavg())
     empty_trash(args.work)
+    empty_trash(args.work / "baseline")
 
     print("## Machine\n")
     for key, value in info.items():
@@ -428,6 +492,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nCommand: `{' '.join([Path(sys.executable).name, *sys.argv])}`\n")
     print("## Medians\n")
     print(table(results))
+    if args.baseline:
+        print("\n## Against the baseline (same run, alternating)\n")
+        print(versus(results))
     print("\n## Ratios (same run, cold build)\n")
     print(ratios(results, sizes))
     print()

@@ -1,8 +1,11 @@
-"""site.yaml: the site's settings as a declared schema, one error per bad option."""
+"""site.yaml: the site's settings, declared once in OPTIONS (name, type, default, meaning,
+rule), one error per bad option. The messages, the defaults and README's table of
+settings come from OPTIONS; SiteConfig is its typed mirror (tested to match)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,35 +22,110 @@ DEFAULT_CATEGORIES = {
     "matning": "Mätning",
 }
 
+REQUIRED: Any = object()
+"""The default of an option that site.yaml must give."""
+
+Rule = Callable[[Any, dict[str, Any], Located], list[Problem]]
+"""Checks an option's value (with every option's value, and the document for lines)."""
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    kind: type
+    default: Any
+    """REQUIRED when site.yaml must give it."""
+    meaning: str
+    """For README's table of settings (Markdown)."""
+    rule: Rule | None = None
+
+
+_KIND_NAMES: dict[type, str] = {str: "text", int: "ett heltal", dt.date: "ett datum (ÅÅÅÅ-MM-DD)",
+                                dict: "en tabell (nyckel: värde)"}
+
+
+def _web_address(value: str, values: dict[str, Any], doc: Located) -> list[Problem]:
+    if value.startswith(("https://", "http://")):
+        return []
+    return [Problem(doc.path, doc.line("base_url"),
+                    '"base_url" ska vara en adress som börjar med https://')]
+
+
+def _at_least_one(name: str) -> Rule:
+    def rule(value: int, values: dict[str, Any], doc: Located) -> list[Problem]:
+        if value >= 1:
+            return []
+        return [Problem(doc.path, doc.line(name), f'"{name}" ska vara minst 1')]
+
+    return rule
+
+
+def _slugs_with_labels(value: dict[Any, Any], values: dict[str, Any],
+                       doc: Located) -> list[Problem]:
+    return [Problem(doc.path, doc.line("categories", slug), f'kategorin "{slug}" ska vara en '
+                    "slug (a-z, 0-9, -) med en etikett som text")
+            for slug, label in value.items()
+            if not isinstance(slug, str) or not SLUG_PATTERN.match(slug)
+            or not isinstance(label, str)]
+
+
+def _a_category(value: str, values: dict[str, Any], doc: Located) -> list[Problem]:
+    if value in values.get("categories", (value,)):  # bad categories are reported already
+        return []
+    return [Problem(doc.path, doc.line("visit_category"),
+                    f'visit_category "{value}" finns inte bland categories')]
+
+
+def _paths(value: dict[Any, Any], values: dict[str, Any], doc: Located) -> list[Problem]:
+    return [Problem(doc.path, doc.line("redirects", old),
+                    "en omdirigering skrivs /gammal/adress/: /ny/adress/")
+            for old, new in value.items() if not isinstance(old, str) or not isinstance(new, str)]
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("title", str, REQUIRED, "the site's name, in the header, titles and feeds"),
+    Option("description", str, "", "a sentence about the site: the footer, and pages "
+           "without a description of their own"),
+    Option("base_url", str, REQUIRED, "the published site's address, `https://…` (a "
+           "trailing `/` is dropped): canonical links, feeds, sitemap", _web_address),
+    Option("author", str, "", "who publishes the site; the feeds' author"),
+    Option("per_page", int, 20, "entries per list page (plan and input lists show five "
+           "times as many)", _at_least_one("per_page")),
+    Option("home_count", int, 10, "latest visits on the start page", _at_least_one("home_count")),
+    Option("archive_date", dt.date, dt.date(2017, 12, 31), "the feeds' `updated` for posts "
+           "whose date was lost; never shown as a post's date"),
+    Option("categories", dict, DEFAULT_CATEGORIES, "category slug (the old blog's first URL "
+           "segment) → Swedish label; the default is the old blog's", _slugs_with_labels),
+    Option("visit_category", str, "kommunbesok", "the category whose posts are visits "
+           "(they need municipalities and themes)", _a_category),
+    Option("redirects", dict, {}, "old addresses of the site → the page each leads to "
+           "(see below)", _paths),
+    Option("data_license", str, "", "the open data's licence as an SPDX / Open Definition "
+           "id (`CC0-1.0`); empty for none"),
+    Option("data_license_url", str, "", "where the licence's text is"),
+    Option("data_source", str, "", "who the open data come from, in words (the data "
+           "package's source); the site's title unless set"),
+)
+
 
 @dataclass(frozen=True)
 class SiteConfig:
+    """The settings of site.yaml as the build uses them (see OPTIONS)."""
+
     title: str
-    """The site's name, shown in the header and in feeds."""
     description: str
     base_url: str
-    """Absolute URL of the published site, without a trailing slash."""
+    """Without a trailing slash."""
     author: str
-    """Who publishes the site; the feeds' author."""
     per_page: int
-    """Entries per page on paginated lists."""
     home_count: int
-    """Latest visits on the start page."""
     archive_date: dt.date
-    """When the old blog's archive was published: the feeds' `updated` for posts whose
-    own date was lost. Not shown as a post date."""
     categories: dict[str, str]
-    """Category slug (the old blog's first URL segment) → Swedish label."""
     visit_category: str
-    """The category whose posts are visits (need municipalities and themes)."""
     redirects: tuple[Redirect, ...] = ()
-    """Old addresses of the site (archive pages of the old blog) and where they lead."""
     data_license: str = ""
-    """The open data's licence as an SPDX / Open Definition id ("CC0-1.0"); "" for none."""
     data_license_url: str = ""
-    """Where the licence's text is."""
     data_source: str = ""
-    """Who the open data come from, in words (the data package's source); "" names the site."""
 
 
 @dataclass(frozen=True)
@@ -58,38 +136,6 @@ class Redirect:
     new: str
     line: int
     """Its line in site.yaml."""
-
-
-_FIELDS: dict[str, type | tuple[type, ...]] = {
-    "title": str,
-    "description": str,
-    "base_url": str,
-    "author": str,
-    "per_page": int,
-    "home_count": int,
-    "archive_date": dt.date,
-    "categories": dict,
-    "visit_category": str,
-    "redirects": dict,
-    "data_license": str,
-    "data_license_url": str,
-    "data_source": str,
-}
-_DEFAULTS: dict[str, Any] = {
-    "description": "",
-    "author": "",
-    "per_page": 20,
-    "home_count": 10,
-    "archive_date": dt.date(2017, 12, 31),
-    "categories": DEFAULT_CATEGORIES,
-    "visit_category": "kommunbesok",
-    "redirects": {},
-    "data_license": "",
-    "data_license_url": "",
-    "data_source": "",
-}
-_TYPE_NAMES = {str: "text", int: "ett heltal", dt.date: "ett datum (ÅÅÅÅ-MM-DD)",
-               dict: "en tabell (nyckel: värde)"}
 
 
 def load_config(root: Path) -> SiteConfig | list[Problem]:
@@ -110,62 +156,44 @@ def parse_config(doc: Located) -> SiteConfig | list[Problem]:
     data = doc.value
     if not isinstance(data, dict):
         return [Problem(doc.path, doc.line(), "site.yaml ska vara en tabell av inställningar")]
-    problems: list[Problem] = []
-    values = dict(_DEFAULTS)
-    for key, value in data.items():
-        if key not in _FIELDS:
-            problems.append(Problem(doc.path, doc.line(key), f'okänd inställning "{key}"'
-                                    + did_you_mean(str(key), _FIELDS)))
-            continue
-        expected = _FIELDS[key]
-        if (expected is int and isinstance(value, bool)) or not isinstance(value, expected):
-            problems.append(Problem(doc.path, doc.line(key),
-                                    f'"{key}" ska vara {_TYPE_NAMES[expected]}'))  # type: ignore[index]
-            continue
-        if isinstance(value, dt.datetime):
-            value = value.date()
-        values[key] = value
-    for key in ("title", "base_url"):
-        if key not in data:
-            problems.append(Problem(doc.path, 1, f'inställningen "{key}" saknas'))
-    base_url = values.get("base_url")
-    if isinstance(base_url, str) and not base_url.startswith(("https://", "http://")):
-        problems.append(Problem(doc.path, doc.line("base_url"),
-                                '"base_url" ska vara en adress som börjar med https://'))
-    for key in ("per_page", "home_count"):
-        if isinstance(values[key], int) and values[key] < 1:
-            problems.append(Problem(doc.path, doc.line(key), f'"{key}" ska vara minst 1'))
-    categories = values["categories"]
-    for slug, label in categories.items():
-        if not isinstance(slug, str) or not SLUG_PATTERN.match(slug) or not isinstance(label, str):
-            problems.append(Problem(doc.path, doc.line("categories", slug),
-                                    f'kategorin "{slug}" ska vara en slug (a-z, 0-9, -) med en '
-                                    "etikett som text"))
-    redirects = []
-    for old, new in values["redirects"].items():
-        if not isinstance(old, str) or not isinstance(new, str):
-            problems.append(Problem(doc.path, doc.line("redirects", old),
-                                    "en omdirigering skrivs /gammal/adress/: /ny/adress/"))
+    options = {option.name: option for option in OPTIONS}
+    problems = [Problem(doc.path, doc.line(key), f'okänd inställning "{key}"'
+                        + did_you_mean(str(key), options))
+                for key in data if key not in options]
+    values: dict[str, Any] = {}
+    for option in OPTIONS:
+        value = data.get(option.name, option.default)
+        if value is REQUIRED:
+            problems.append(Problem(doc.path, 1, f'inställningen "{option.name}" saknas'))
+        elif (option.kind is int and isinstance(value, bool)) or not isinstance(value,
+                                                                               option.kind):
+            problems.append(Problem(doc.path, doc.line(option.name), f'"{option.name}" ska '
+                                    f"vara {_KIND_NAMES[option.kind]}"))
         else:
-            redirects.append(Redirect(old, new, doc.line("redirects", old)))
-    if values["visit_category"] not in categories:
-        problems.append(Problem(doc.path, doc.line("visit_category"),
-                                f'visit_category "{values["visit_category"]}" finns inte bland '
-                                "categories"))
+            values[option.name] = value.date() if isinstance(value, dt.datetime) else value
+    for option in OPTIONS:
+        if option.rule is not None and option.name in values:
+            problems += option.rule(values[option.name], values, doc)
     if problems:
         return problems
-    return SiteConfig(
-        title=values["title"],
-        description=values["description"],
-        base_url=str(values["base_url"]).rstrip("/"),
-        author=values["author"],
-        per_page=values["per_page"],
-        home_count=values["home_count"],
-        archive_date=values["archive_date"],
-        categories=dict(categories),
-        visit_category=values["visit_category"],
-        redirects=tuple(redirects),
-        data_license=values["data_license"],
-        data_license_url=values["data_license_url"],
-        data_source=values["data_source"],
-    )
+    return SiteConfig(**{
+        **values,
+        "base_url": values["base_url"].rstrip("/"),
+        "categories": dict(values["categories"]),
+        "redirects": tuple(Redirect(old, new, doc.line("redirects", old))
+                           for old, new in values["redirects"].items()),
+    })
+
+
+def options_table() -> str:
+    """README's table of the settings of site.yaml."""
+    rows = ["| setting | default | meaning |", "|---|---|---|"]
+    for option in OPTIONS:
+        if option.default is REQUIRED:
+            default = "required"
+        elif isinstance(option.default, dict):
+            default = ", ".join(f"`{key}`" for key in option.default) or "none"
+        else:
+            default = f"`{option.default}`" if option.default != "" else "empty"
+        rows.append(f"| `{option.name}` | {default} | {option.meaning} |")
+    return "\n".join(rows)
