@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import templating
+from sitegen import markdown, templating
 from sitegen.build import build
 
 EXPECTED = Path(__file__).parent / "sites" / "basic" / "expected"
@@ -48,6 +48,17 @@ def test_the_templates_fast_paths_change_nothing(make_site, monkeypatch: pytest.
             else dataclasses.replace(templating.FAST_PATHS, **{off: False}))
     monkeypatch.setattr(templating, "FAST_PATHS", fast)
     assert templating.environment(None).fast == fast  # type: ignore[attr-defined]
+    root: Path = make_site("basic")
+    build(root, with_search=False, incremental_build=False)
+    assert tree(root / "output") == tree(EXPECTED)
+
+
+@pytest.mark.parametrize("off", ["no_html_rules", "obvious_blocks", "plain_text", "all"])
+def test_the_markdown_shortcuts_change_nothing(make_site, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+                                               off: str) -> None:
+    fast = (markdown.PLAIN if off == "all"
+            else dataclasses.replace(markdown.FAST_PATHS, **{off: False}))
+    monkeypatch.setattr(markdown, "FAST_PATHS", fast)
     root: Path = make_site("basic")
     build(root, with_search=False, incremental_build=False)
     assert tree(root / "output") == tree(EXPECTED)

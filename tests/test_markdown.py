@@ -3,10 +3,20 @@
 from pathlib import Path
 
 import markdown_it.rules_core
+import pytest
 from conftest import mutated, split_post
 from markdown_it import MarkdownIt
 
-from sitegen.markdown import INLINE_RULES, _obvious_block, make_parser, render_markdown
+from sitegen import markdown
+from sitegen.errors import FastPathBroken
+from sitegen.markdown import (
+    INLINE_RULES,
+    PLAIN,
+    FastPaths,
+    _obvious_block,
+    make_parser,
+    render_markdown,
+)
 
 
 def test_table_alignment_is_a_class_not_an_inline_style() -> None:
@@ -66,10 +76,7 @@ NEXT_LINE_MATTERS = [
 
 
 def _without_shortcuts() -> MarkdownIt:
-    md = make_parser()
-    md.disable("obvious_block")
-    md.core.ruler.at("inline", markdown_it.rules_core.inline)
-    return md
+    return make_parser(FastPaths(obvious_blocks=False, plain_text=False))
 
 
 def test_the_shortcuts_change_nothing(text_samples: list[Path]) -> None:
@@ -110,3 +117,40 @@ def test_the_inline_shortcut_knows_every_inline_rule_left_on() -> None:
     # _inline passes text on as it is only while no character in it starts markup of one
     # of these rules: a rule turned on later must add its characters there first.
     assert make_parser().get_active_rules()["inline"] == list(INLINE_RULES)
+
+
+def test_all_shortcuts_off_is_markdown_its_own_parser(text_samples: list[Path]) -> None:
+    # PLAIN is markdown-it as configured for posts, without a rule of ours or a rule left
+    # out; every shortcut together gives the same.
+    plain = make_parser(PLAIN)
+    ours = make_parser()
+    assert plain.get_active_rules()["block"] == [
+        "table", "code", "fence", "blockquote", "hr", "list", "reference", "html_block",
+        "heading", "lheading", "paragraph"]
+    assert plain.core.ruler.__rules__[2].fn is markdown_it.rules_core.inline
+    bodies = [split_post(path)[1] for path in text_samples if path.suffix == ".md"]
+    for text in bodies + RAW_HTML + NEXT_LINE_MATTERS:
+        assert render_markdown(ours, text) == render_markdown(plain, text), text
+
+
+def test_shortcuts_fail_loudly_when_markdown_its_rules_change(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def with_rule(md: MarkdownIt) -> MarkdownIt:
+        md.enable("linkify")  # as a new markdown-it could turn a rule on by default
+        return md
+
+    monkeypatch.setattr(markdown, "MarkdownIt",
+                        lambda *args: with_rule(MarkdownIt(*args)))
+    with pytest.raises(FastPathBroken, match="plain_text"):
+        make_parser()
+    make_parser(FastPaths(plain_text=False))  # off: fine
+    monkeypatch.undo()
+
+    def with_block(md: MarkdownIt) -> MarkdownIt:
+        md.block.ruler.before("paragraph", "new_block", lambda *args: False)
+        return md
+
+    monkeypatch.setattr(markdown, "MarkdownIt", lambda *args: with_block(MarkdownIt(*args)))
+    with pytest.raises(FastPathBroken, match="obvious_blocks"):
+        make_parser()
+    make_parser(FastPaths(obvious_blocks=False))

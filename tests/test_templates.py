@@ -13,6 +13,7 @@ import pytest
 
 from sitegen import templating
 from sitegen.build import load, site_templates
+from sitegen.errors import FastPathBroken
 
 REPO = Path(__file__).resolve().parent.parent
 SITE = REPO / "tests" / "sites" / "basic"
@@ -126,29 +127,29 @@ def test_fast_paths_fail_loudly_when_jinjas_internals_change(
     def visit_getattr(self: Any, node: Any, frame: Any, extra: Any) -> None: ...
 
     monkeypatch.setattr(jinja2.compiler.CodeGenerator, "visit_Getattr", visit_getattr)
-    with pytest.raises(templating.FastPathBroken, match="getattr"):
+    with pytest.raises(FastPathBroken, match="getattr"):
         templating.environment(REPO / "layouts")
     templating.environment(REPO / "layouts", templating.FastPaths(getattr=False))  # off: fine
     monkeypatch.undo()
 
     monkeypatch.setattr(jinja2.runtime, "exported", [n for n in jinja2.runtime.exported
                                                      if n != "escape"])
-    with pytest.raises(templating.FastPathBroken, match="escape"):
+    with pytest.raises(FastPathBroken, match="escape"):
         templating.check_internals(templating.FastPaths(getattr=False, globals=False))
     monkeypatch.undo()
 
     monkeypatch.setattr(templating, "_escape_inner", lambda: lambda text: text)  # escapes nothing
-    with pytest.raises(templating.FastPathBroken, match="no longer escapes"):
+    with pytest.raises(FastPathBroken, match="no longer escapes"):
         templating.check_internals(templating.FAST_PATHS)
     monkeypatch.setattr(templating, "_escape_inner", lambda: None)
-    with pytest.raises(templating.FastPathBroken, match="_escape_inner is gone"):
+    with pytest.raises(FastPathBroken, match="_escape_inner is gone"):
         templating.check_internals(templating.FAST_PATHS)
     monkeypatch.undo()
 
     def make_globals(self: Any, d: Any, more: Any) -> Any: ...
 
     monkeypatch.setattr(jinja2.Environment, "make_globals", make_globals)
-    with pytest.raises(templating.FastPathBroken, match="globals"):
+    with pytest.raises(FastPathBroken, match="globals"):
         templating.check_internals(templating.FAST_PATHS)
     templating.check_internals(templating.FastPaths(globals=False))
 
@@ -157,7 +158,7 @@ def test_a_compiled_template_that_no_longer_imports_markupsafes_escape_fails_lou
         monkeypatch: pytest.MonkeyPatch) -> None:
     env = templating.environment(REPO / "layouts")
     monkeypatch.setattr(jinja2.runtime, "escape", lambda value: value)
-    with pytest.raises(templating.FastPathBroken, match=r"markupsafe\.escape"):
+    with pytest.raises(FastPathBroken, match=r"markupsafe\.escape"):
         env.from_string("{{ 1 }}")
-    with pytest.raises(templating.FastPathBroken, match=r"markupsafe\.escape"):
+    with pytest.raises(FastPathBroken, match=r"markupsafe\.escape"):
         templating.environment(REPO / "layouts")

@@ -64,6 +64,12 @@ def _escaped(ch: str) -> str:
     return escape if escape.startswith("\\") else f"\\u{ord(ch):04x}"
 
 
+class FastPathBroken(RuntimeError):
+    """A library internal that a fast path relies on is gone or differs (after an
+    upgrade): turn that fast path's switch off (templating.FastPaths,
+    markdown.FastPaths), or bring the fast path up to date."""
+
+
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """A ` – menade du "X"?` suffix for the closest candidate, or nothing."""
     pool = list(candidates)

@@ -9,8 +9,11 @@ Link schemes are limited by markdown-it's own validator (no `javascript:`, `vbsc
 
 from __future__ import annotations
 
+import inspect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block.heading import heading
@@ -19,6 +22,7 @@ from markdown_it.rules_block.state_block import StateBlock
 from markdown_it.rules_core.state_core import StateCore
 from markdown_it.token import Token
 
+from sitegen.errors import FastPathBroken
 from sitegen.slugs import slugify
 
 
@@ -43,15 +47,70 @@ def _heading_slug(text: str) -> str:
     return slugify(text) or "avsnitt"
 
 
-def make_parser() -> MarkdownIt:
+@dataclass(frozen=True)
+class FastPaths:
+    """Which of markdown-it's steps make_parser shortcuts. Each gives markdown-it's own
+    output, byte for byte (tested with each off, on every post we have and on thousands
+    of mutated ones), and leans on markdown-it's rule chains, which check_internals
+    holds to what they were written for."""
+
+    no_html_rules: bool = True
+    """html_block and html_inline left out: with html off they match nothing, but were
+    tried at every block and every line of a paragraph (~4 % of Markdown time)."""
+    obvious_blocks: bool = True
+    """`_obvious_block` first in the block chain (~10 % of Markdown time)."""
+    plain_text: bool = True
+    """`_inline` in place of markdown-it's core inline rule (~15 % of Markdown time)."""
+
+
+FAST_PATHS = FastPaths()
+"""What builds use."""
+PLAIN = FastPaths(no_html_rules=False, obvious_blocks=False, plain_text=False)
+"""markdown-it's own rules throughout."""
+
+_BLOCK_RULES = ("table", "code", "fence", "blockquote", "hr", "list", "reference", "heading",
+                "lheading", "paragraph")
+"""The block rules (html_block aside, which matches nothing with html off) whose order
+_obvious_block was written for: it skips those before heading and paragraph."""
+_CORE_RULES = ("normalize", "block", "inline", "text_join")
+
+
+def make_parser(fast: FastPaths | None = None) -> MarkdownIt:
+    """The parser posts and pages are rendered with (`fast`: FAST_PATHS unless given)."""
+    fast = fast if fast is not None else FAST_PATHS
     md = MarkdownIt("commonmark", {"html": False, "typographer": False})
     md.enable(["table", "strikethrough"])
-    # With html off these rules match nothing, but were still tried at every block and
-    # every line of a paragraph: ~4 % of Markdown time. Output is the same (tested).
-    md.disable(["html_block", "html_inline"])
-    md.block.ruler.before("table", "obvious_block", _obvious_block)
-    md.core.ruler.at("inline", _inline)
+    if fast.no_html_rules:
+        md.disable(["html_block", "html_inline"])
+    check_internals(md, fast)
+    if fast.obvious_blocks:
+        md.block.ruler.before("table", "obvious_block", _obvious_block)
+    if fast.plain_text:
+        md.core.ruler.at("inline", _inline)
     return md
+
+
+def check_internals(md: MarkdownIt, fast: FastPaths) -> None:
+    """Raise FastPathBroken if a markdown-it internal a switched-on shortcut relies on
+    changed: the rules it skips or stands in for, or the functions it calls."""
+    active = {chain: [rule for rule in rules if not rule.startswith("html_")]
+              for chain, rules in md.get_active_rules().items()}
+    broken = []
+    if fast.obvious_blocks and (active["block"] != list(_BLOCK_RULES) or any(
+            _params(rule)[:4] != ["state", "startLine", "endLine", "silent"]
+            for rule in (heading, paragraph)) or not hasattr(StateBlock, "is_code_block")):
+        broken.append(f"obvious_blocks: markdown-it's block rules are now {active['block']}")
+    if fast.plain_text and (active["inline"] != list(INLINE_RULES)
+                            or active["core"] != list(_CORE_RULES)
+                            or _params(md.inline.parse) != ["src", "md", "env", "tokens"]):
+        broken.append(f"plain_text: markdown-it's inline rules are now {active['inline']}, "
+                      f"its core rules {active['core']}")
+    if broken:
+        raise FastPathBroken("; ".join(broken))
+
+
+def _params(function: Callable[..., Any]) -> list[str]:
+    return list(inspect.signature(function).parameters)
 
 
 INLINE_RULES = ("text", "newline", "escape", "backticks", "strikethrough", "emphasis", "link",

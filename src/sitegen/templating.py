@@ -24,7 +24,7 @@ import jinja2.runtime
 import markupsafe
 from markupsafe import Markup
 
-from sitegen.errors import Problem, did_you_mean
+from sitegen.errors import FastPathBroken, Problem, did_you_mean
 from sitegen.model import note_reads, reading_bodies
 
 
@@ -50,11 +50,6 @@ FAST_PATHS = FastPaths()
 """What builds use."""
 PLAIN = FastPaths(escape=False, getattr=False, globals=False)
 """Jinja's and MarkupSafe's own code throughout."""
-
-
-class FastPathBroken(RuntimeError):
-    """A library internal a fast path relies on is gone or differs (after an upgrade):
-    turn that switch of FastPaths off, or update this module."""
 
 
 def _params(function: Callable[..., Any]) -> list[str]:
