@@ -16,23 +16,21 @@ from typing import Any, Protocol
 
 from markdown_it import MarkdownIt
 
+from sitegen import frontmatter
 from sitegen.config import SiteConfig
 from sitegen.errors import Problem, Severity, did_you_mean
+from sitegen.frontmatter import SKELETON_TEXT as SKELETON_TEXT
 from sitegen.markdown import Link, make_parser, render_markdown, summarize
 from sitegen.model import (
-    FollowUp,
     Html,
-    ItemFollowUp,
     NationalInput,
     Page,
     PlanItem,
     Post,
     Source,
-    Status,
     Theme,
 )
-from sitegen.registry import Municipality, Register
-from sitegen.site import alias_problem, normalize_alias
+from sitegen.registry import Register
 from sitegen.slugs import SLUG_PATTERN, slugify
 from sitegen.yamlfile import Located, load_yaml, read_text
 
@@ -188,225 +186,6 @@ def parse_vocabulary(doc: Located) -> Vocabulary | list[Problem]:
 # ---------------------------------------------------------------- posts
 
 
-@dataclass
-class _Checker:
-    """Validates one file's frontmatter, collecting problems."""
-
-    doc: Located
-    problems: list[Problem]
-
-    def error(self, key: tuple[str | int, ...], message: str,
-              severity: Severity = Severity.ERROR) -> None:
-        self.problems.append(Problem(self.doc.path, self.doc.line(*key), message, severity))
-
-    def text(self, key: str, *, required: bool = False) -> str | None:
-        value = self.doc.value.get(key)
-        if value is None:
-            if required:
-                self.error((), f'"{key}" saknas')
-            return None
-        if not isinstance(value, str):
-            hint = "" if isinstance(value, dict | list | set) else (
-                f"; sätt citattecken runt värdet: {key}: \"{value}\"")
-            self.error((key,), f'"{key}" ska vara text{hint}')
-            return None
-        text = str(value).strip()
-        if required and not text:
-            self.error((key,), f'"{key}" är tomt')
-        return text
-
-    def strings(self, key: str) -> list[str]:
-        value = self.doc.value.get(key)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.error((key,), f'"{key}" ska vara en lista, t.ex. {key}: [{value}]')
-            return []
-        result = []
-        for index, item in enumerate(value):
-            if isinstance(item, str | int | float) and not isinstance(item, bool) \
-                    and str(item).strip():
-                result.append(str(item).strip())
-            else:
-                self.error((key, index), f'varje värde i "{key}" ska vara text')
-        return result
-
-    def themes(self, at: tuple[str | int, ...], names: list[str],
-               vocabulary: Vocabulary) -> tuple[Theme, ...]:
-        found: list[Theme] = []
-        for index, name in enumerate(names):
-            theme = vocabulary.find(name)
-            if theme is None:
-                self.error((*at, index), f'okänt tema "{name}"'
-                           + did_you_mean(name, vocabulary.names))
-            elif theme not in found:
-                found.append(theme)
-        return tuple(found)
-
-    def unknown_keys(self, at: tuple[str | int, ...], mapping: dict[Any, Any],
-                     allowed: tuple[str, ...]) -> None:
-        for key in mapping:
-            if key not in allowed:
-                self.error((*at, key), f'okänd nyckel "{key}"'
-                           + (did_you_mean(str(key), allowed) or
-                              f" (tillåtna: {', '.join(allowed)})"))
-
-
-def _date(check: _Checker) -> dt.date | None:
-    value = check.doc.value.get("date")
-    if value is None:
-        check.error((), "datum saknas: inlägget sorteras sist och visar \"Datum saknas\". Är "
-                        f"datumet förlorat, skriv date: {UNKNOWN_DATE}", Severity.WARNING)
-        return None
-    if isinstance(value, str) and value.strip().casefold() == UNKNOWN_DATE:
-        return None  # known to be lost: the post shows "Datum saknas", no warning
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        check.error(("date",), f'"{value}" är inget datum; skriv ÅÅÅÅ-MM-DD, t.ex. 2016-03-08')
-        return None
-
-
-def _municipalities(check: _Checker, register: Register) -> tuple[Municipality, ...]:
-    found: list[Municipality] = []
-    for index, name in enumerate(check.strings("municipalities")):
-        municipality = register.lookup(name)
-        if municipality is None:
-            check.error(("municipalities", index), f'okänd kommun "{name}"'
-                        + did_you_mean(name.removesuffix(" kommun"), register.names))
-        elif municipality in found:
-            check.error(("municipalities", index), f'kommunen "{name}" står två gånger')
-        else:
-            found.append(municipality)
-    return tuple(found)
-
-
-def _items(check: _Checker, key: str, vocabulary: Vocabulary,
-           with_id: bool) -> list[tuple[str, str, tuple[Theme, ...], int]]:
-    """(id, text, themes, line) for each item of a plan or national-input list."""
-    value = check.doc.value.get(key)
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        check.error((key,), f'"{key}" ska vara en lista av punkter')
-        return []
-    allowed = ("text", "themes", "id") if with_id else ("text", "themes")
-    items = []
-    ids: set[str] = set()
-    for index, entry in enumerate(value):
-        line = check.doc.line(key, index)
-        item_id = str(index + 1)
-        themes: tuple[Theme, ...] = ()
-        if isinstance(entry, str) and entry.strip():
-            text = entry.strip()
-        elif isinstance(entry, dict):
-            check.unknown_keys((key, index), entry, allowed)
-            raw_text = entry.get("text")
-            if not isinstance(raw_text, str) or not raw_text.strip():
-                check.error((key, index), "punkten saknar text")
-                continue
-            text = raw_text.strip()
-            if "id" in entry and with_id:
-                item_id = str(entry["id"]).strip()
-                if not item_id:
-                    check.error((key, index, "id"), "id är tomt")
-            raw_themes = entry.get("themes", [])
-            if isinstance(raw_themes, list) and all(isinstance(t, str) for t in raw_themes):
-                themes = check.themes((key, index, "themes"), raw_themes, vocabulary)
-            else:
-                check.error((key, index, "themes"), "themes ska vara en lista av teman")
-        else:
-            check.error((key, index), "en punkt ska vara text eller {text, themes}")
-            continue
-        if item_id in ids:
-            check.error((key, index), f'id "{item_id}" används redan i samma plan')
-        ids.add(item_id)
-        items.append((item_id, text, themes, line))
-    return items
-
-
-_STATUS_WORDS = {s.value: s for s in Status} | {
-    "in progress": Status.IN_PROGRESS, "not started": Status.NOT_STARTED,
-    "genomförd": Status.DONE, "klar": Status.DONE, "pågår": Status.IN_PROGRESS,
-    "ej påbörjad": Status.NOT_STARTED, "struken": Status.DROPPED,
-    "ej bedömd": Status.UNASSESSED, "inte bedömd": Status.UNASSESSED,
-    # No status written yet is not a status either.
-    "": Status.UNASSESSED, "none": Status.UNASSESSED,
-}
-_STATUSES = "done, in_progress, not_started, dropped"
-
-UNKNOWN_DATE = "okänt"
-"""`date: okänt`: the post's date is known to be lost (an imported post); it builds
-without the warning a missing date gets."""
-
-SKELETON_TEXT = "Skriv inlägget här."
-"""The body `sitegen new` writes; a post that still holds it is not written yet."""
-
-
-def _followup(check: _Checker) -> FollowUp | None:
-    value = check.doc.value.get("followup")
-    if value is None:
-        return None
-    if not isinstance(value, dict):
-        check.error(("followup",), "followup ska ha of: <slug> och items: [...]")
-        return None
-    check.unknown_keys(("followup",), value, ("of", "items"))
-    of = value.get("of")
-    if not isinstance(of, str) or not of.strip():
-        check.error(("followup",), "followup saknar of: <slug för det tidigare besöket>")
-        return None
-    raw_items = value.get("items", [])
-    if not isinstance(raw_items, list):
-        check.error(("followup", "items"), "followup.items ska vara en lista")
-        return None
-    items = []
-    for index, entry in enumerate(raw_items):
-        at = ("followup", "items", index)
-        if not isinstance(entry, dict) or "item" not in entry:
-            check.error(at, "varje uppföljning ska ha item: <id> och status: ...")
-            continue
-        check.unknown_keys(at, entry, ("item", "status", "note"))
-        raw_status = str(entry.get("status", "")).strip().casefold().replace("-", "_")
-        status = _STATUS_WORDS.get(raw_status) or _STATUS_WORDS.get(raw_status.replace("_", " "))
-        if status is None:
-            check.error((*at, "status"), f'okänd status "{entry.get("status", "")}"'
-                        + did_you_mean(raw_status, [s.value for s in Status])
-                        + f" ({_STATUSES}; unassessed i ett utkast)")
-            continue
-        note = entry.get("note", "")
-        if not isinstance(note, str):
-            check.error((*at, "note"), "note ska vara text")
-            note = ""
-        items.append(ItemFollowUp(str(entry["item"]).strip(), status, note.strip(),
-                                  Source(check.doc.path, check.doc.line(*at))))
-    return FollowUp(of.strip(), tuple(items), Source(check.doc.path, check.doc.line("followup")))
-
-
-def _unfinished(check: _Checker, followup: FollowUp | None, body: str, offset: int,
-                draft: bool) -> None:
-    """What `sitegen new` left for the editor: plan items not yet assessed and the
-    placeholder text. Only a draft may publish (in the preview) with them: they would
-    show a skeleton as the municipality's account."""
-    severity = Severity.WARNING if draft else Severity.ERROR
-    until = ("; det måste vara gjort innan draft: true tas bort" if draft
-             else "; eller behåll draft: true tills det är gjort")
-    for item in followup.items if followup is not None else ():
-        if item.status is Status.UNASSESSED:
-            check.problems.append(Problem(
-                item.source.path, item.source.line,
-                f'planpunkt "{item.item_id}" är inte bedömd: skriv status ({_STATUSES}) '
-                "eller ta bort punkten" + until, severity))
-    at = body.find(SKELETON_TEXT)
-    if at >= 0:
-        check.problems.append(Problem(
-            check.doc.path, offset + body.count("\n", 0, at) + 1,
-            f'texten är inte skriven: "{SKELETON_TEXT}" står kvar' + until, severity))
-
-
 def future_dates(root: Path, posts: list[Post], today: dt.date) -> list[Problem]:
     """A date more than a week ahead is most likely a typo (2061 for 2016). Not part of
     parsing, whose results are cached: this depends on the day."""
@@ -422,40 +201,6 @@ def _date_line(path: Path) -> int:
     return next((n for n, line in enumerate(lines, 1) if line.startswith("date:")), 0)
 
 
-def _aliases(check: _Checker) -> tuple[tuple[str, ...], tuple[int, ...]]:
-    """The aliases, normalized, and the line of each."""
-    result = []
-    for index, alias in enumerate(check.strings("aliases")):
-        problem = alias_problem(alias)
-        if problem:
-            check.error(("aliases", index), problem)
-        else:
-            result.append((normalize_alias(alias), check.doc.line("aliases", index)))
-    return tuple(a for a, _ in result), tuple(line for _, line in result)
-
-
-def _suggested(check: _Checker) -> None:
-    """`suggested:` names the keys an importer filled in from the text (key: its evidence);
-    each stays a warning until an editor has reviewed the value and removed its line."""
-    value = check.doc.value.get("suggested")
-    if value is None:
-        return
-    if not isinstance(value, dict):
-        check.error(("suggested",), "suggested ska vara en tabell: nyckel: varför importen "
-                                    "föreslog värdet")
-        return
-    keys = tuple(k for k in POST_KEYS if k != "suggested")
-    for key, why in value.items():
-        if key not in keys:
-            check.error(("suggested", key), f'okänd nyckel "{key}" i suggested'
-                        + did_you_mean(str(key), keys))
-        else:
-            check.error(("suggested", key), f"ogranskat förslag från importen: {key}"
-                        + (f" ({' '.join(str(why).split())})" if why else "")
-                        + ". Granska värdet och ta bort raden under suggested",
-                        Severity.WARNING)
-
-
 @dataclass(frozen=True)
 class ContentContext:
     config: SiteConfig
@@ -469,7 +214,7 @@ def new_context(config: SiteConfig, register: Register, vocabulary: Vocabulary) 
 
 
 def _open(source: SourceFile, problems: list[Problem],
-          keys: tuple[str, ...]) -> tuple[_Checker, str, int] | None:
+          keys: tuple[str, ...]) -> tuple[frontmatter.Checker, str, int] | None:
     """Split a file into a checker over its frontmatter, its body and the lines before
     the body; check the keys and the file name (which is the slug)."""
     split = split_frontmatter(source)
@@ -477,7 +222,7 @@ def _open(source: SourceFile, problems: list[Problem],
         problems.append(split)
         return None
     doc, body, offset = split
-    check = _Checker(doc, problems)
+    check = frontmatter.Checker(doc, problems)
     check.unknown_keys((), doc.value, keys)
     if not SLUG_PATTERN.match(source.stem):
         check.error((), f'filnamnet "{source.stem}.md" är ingen giltig slug; döp om filen till '
@@ -495,12 +240,12 @@ def parse_post(source: SourceFile, ctx: ContentContext,
     check, body, offset = opened
     doc = check.doc
     title = check.text("title", required=True)
-    date = _date(check)
+    date = frontmatter.date(check)
     category = check.text("category") or ctx.config.visit_category
     if category not in ctx.config.categories:
         check.error(("category",), f'okänd kategori "{category}"'
                     + did_you_mean(category, ctx.config.categories))
-    municipalities = _municipalities(check, ctx.register)
+    municipalities = frontmatter.municipalities(check, ctx.register)
     themes = check.themes(("themes",), check.strings("themes"), ctx.vocabulary)
     if category == ctx.config.visit_category:
         if "municipalities" in doc.value and not municipalities and check.strings(
@@ -513,19 +258,19 @@ def parse_post(source: SourceFile, ctx: ContentContext,
                         'ett kommunbesök behöver "themes" med minst ett tema')
     summary = check.text("summary") or ""
     authors = tuple(check.strings("authors"))
-    aliases, alias_lines = _aliases(check)
+    aliases, alias_lines = frontmatter.aliases(check)
     draft = doc.value.get("draft", False)
     if not isinstance(draft, bool):
         check.error(("draft",), "draft ska vara true eller false")
         draft = False
     plan = [PlanItem(i, text, th, Source(source.path, line))
-            for i, text, th, line in _items(check, "plan", ctx.vocabulary, with_id=True)]
+            for i, text, th, line in frontmatter.items(check, "plan", ctx.vocabulary, with_id=True)]
     national = [NationalInput(text, th, Source(source.path, line))
-                for _, text, th, line in _items(check, "national_input", ctx.vocabulary,
+                for _, text, th, line in frontmatter.items(check, "national_input", ctx.vocabulary,
                                                 with_id=False)]
-    followup = _followup(check)
-    _unfinished(check, followup, body, offset, draft)
-    _suggested(check)
+    followup = frontmatter.followup(check)
+    frontmatter.unfinished(check, followup, body, offset, draft)
+    frontmatter.suggested(check, POST_KEYS)
     if sum(p.is_error for p in problems) > before or title is None:
         return None
     rendered = render_markdown(ctx.md, body, line_offset=offset)
@@ -565,7 +310,7 @@ def parse_page(source: SourceFile, ctx: ContentContext,
         check.error(("order",), "order ska vara ett heltal")
         order = 0
     summary = check.text("summary") or ""
-    aliases, alias_lines = _aliases(check)
+    aliases, alias_lines = frontmatter.aliases(check)
     if sum(p.is_error for p in problems) > before or title is None:
         return None
     rendered = render_markdown(ctx.md, body, line_offset=offset)
