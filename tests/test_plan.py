@@ -63,7 +63,7 @@ def test_a_new_page_type_is_one_function(make_site) -> None:  # type: ignore[no-
     sitemap = next(page for page in plan.pages if page.url == urls.SITEMAP)
     assert "/uppfoljning/" in sitemap.make_context()["urls"]
     csv = next(file for file in plan.files if file.path == "data/inlagg.csv")
-    assert csv.bytes().decode().split("\n") == [p.slug for p in site.posts]
+    assert csv.make_data().decode().split("\n") == [p.slug for p in site.posts]
 
 
 def test_check_leaves_out_only_the_redirect_pages() -> None:

@@ -59,7 +59,7 @@ class Collect:
         return False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class JobResult:
     path: str
     fingerprint: str | None
@@ -114,7 +114,7 @@ def execute(plan: Plan, templates: Templates, sink: Sink, rebuild: Rebuild,
     done = Executed(plan.paths, {job.path: job.template for job in plan.pages},
                     problems=list(plan.problems))
     for file in plan.files:
-        if sink.put(file.path, file.bytes()):
+        if sink.put(file.path, file.make_data()):
             done.changed.add(file.path)
     for copy in plan.copies:
         if not copy.source.is_file():

@@ -30,7 +30,7 @@ Context = Callable[[], dict[str, Any]]
 """Makes a page's template context: only when the page is fingerprinted or rendered."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageJob:
     """A page rendered from a template."""
 
@@ -47,18 +47,18 @@ class PageJob:
         return self.context() if callable(self.context) else self.context
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileJob:
     """A file written as it is made: an asset, robots.txt, a JSON or CSV file."""
 
     path: str
     data: bytes | Callable[[], bytes]
 
-    def bytes(self) -> bytes:
+    def make_data(self) -> bytes:
         return self.data() if callable(self.data) else self.data
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CopyJob:
     """A file of the site's static/ folder, copied as it is."""
 
