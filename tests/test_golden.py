@@ -12,6 +12,7 @@ import dataclasses
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,26 +40,17 @@ def test_basic_site_matches_golden_output(make_site) -> None:  # type: ignore[no
         assert data == expected[path], f"{path} differs from the golden output"
 
 
-@pytest.mark.parametrize("off", ["escape", "getattr", "globals", "all"])
-def test_the_templates_fast_paths_change_nothing(make_site, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
-                                                 off: str) -> None:
-    # Each fast path of the layouts' environment is a switch: turned off, the site is
-    # what Jinja's and MarkupSafe's own code make of it, byte for byte.
-    fast = (templating.PLAIN if off == "all"
-            else dataclasses.replace(templating.FAST_PATHS, **{off: False}))
-    monkeypatch.setattr(templating, "FAST_PATHS", fast)
-    assert templating.environment(None).fast == fast  # type: ignore[attr-defined]
-    root: Path = make_site("basic")
-    build(root, with_search=False, incremental_build=False)
-    assert tree(root / "output") == tree(EXPECTED)
-
-
-@pytest.mark.parametrize("off", ["no_html_rules", "obvious_blocks", "plain_text", "all"])
-def test_the_markdown_shortcuts_change_nothing(make_site, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
-                                               off: str) -> None:
-    fast = (markdown.PLAIN if off == "all"
-            else dataclasses.replace(markdown.FAST_PATHS, **{off: False}))
-    monkeypatch.setattr(markdown, "FAST_PATHS", fast)
+@pytest.mark.parametrize("module, off", [
+    *((templating, name) for name in ("escape", "getattr", "globals", "all")),
+    *((markdown, name) for name in ("no_html_rules", "obvious_blocks", "plain_text", "all"))],
+    ids=lambda value: getattr(value, "__name__", value))
+def test_the_fast_paths_change_nothing(make_site, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+                                       module: Any, off: str) -> None:
+    # Each fast path of the layouts' environment and of markdown-it is a switch: turned
+    # off, the site is what Jinja's, MarkupSafe's and markdown-it's own code make of it.
+    fast = module.PLAIN if off == "all" else dataclasses.replace(module.FAST_PATHS,
+                                                                 **{off: False})
+    monkeypatch.setattr(module, "FAST_PATHS", fast)
     root: Path = make_site("basic")
     build(root, with_search=False, incremental_build=False)
     assert tree(root / "output") == tree(EXPECTED)

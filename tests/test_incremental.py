@@ -38,6 +38,20 @@ def site(make_site) -> Path:  # type: ignore[no-untyped-def]
     return root
 
 
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The source paths of the posts parsed from here on (not read back from a cache)."""
+    found: list[str] = []
+    parse_post = content.parse_post
+
+    def counted(source, ctx, problems):  # type: ignore[no-untyped-def]
+        found.append(source.path)
+        return parse_post(source, ctx, problems)
+
+    monkeypatch.setattr(content, "parse_post", counted)
+    return found
+
+
 def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text("utf-8")
     assert old in text
@@ -244,19 +258,12 @@ def test_a_body_shown_in_a_card_reaches_every_list_that_shows_the_card(
 
 
 def test_a_build_with_errors_saves_what_it_parsed(make_site,  # type: ignore[no-untyped-def]
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+                                                  parsed: list[str]) -> None:
     # Once the errors are fixed, the next build parses only the files that changed.
     root: Path = make_site("invalid-names")
     with pytest.raises(SitegenError):
         build(root, with_search=False)
-    parsed: list[str] = []
-    parse_post = content.parse_post
-
-    def counted(source, ctx, problems):  # type: ignore[no-untyped-def]
-        parsed.append(source.path)
-        return parse_post(source, ctx, problems)
-
-    monkeypatch.setattr(content, "parse_post", counted)
+    parsed.clear()
     with pytest.raises(SitegenError):
         build(root, with_search=False)
     assert parsed == []
@@ -302,7 +309,7 @@ def test_the_versions_the_caches_are_keyed_on_are_the_installed_ones() -> None:
 
 
 @pytest.mark.parametrize("what", ["sitegen", "python", *cachekey.RENDERING_LIBRARIES])
-def test_a_changed_version_renders_every_page_again(make_site, tmp_path: Path,  # type: ignore[no-untyped-def]
+def test_a_changed_version_renders_every_page_again(make_site, parsed: list[str],  # type: ignore[no-untyped-def]
                                                     monkeypatch: pytest.MonkeyPatch,
                                                     what: str) -> None:
     # An upgraded library (markdown-it-py's renderer, Jinja, Pagefind …) may change what
@@ -311,14 +318,7 @@ def test_a_changed_version_renders_every_page_again(make_site, tmp_path: Path,  
     first = build(root, with_search=False)
     versions = cachekey.versions()
     monkeypatch.setattr(cachekey, "versions", lambda: {**versions, what: versions[what] + "+1"})
-    parsed: list[str] = []
-    parse_post = content.parse_post
-
-    def counted(source, ctx, problems):  # type: ignore[no-untyped-def]
-        parsed.append(source.path)
-        return parse_post(source, ctx, problems)
-
-    monkeypatch.setattr(content, "parse_post", counted)
+    parsed.clear()
     again = build(root, with_search=False)
     assert again.site is not None and again.rendered == first.rendered > 0
     assert sorted(parsed) == sorted(f"content/posts/{p.name}"

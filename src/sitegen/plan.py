@@ -103,8 +103,8 @@ class Planner:
         self.assets = assets
         self.entries = Entries(site)
         self.plan = Plan()
-        self._claimed: dict[str, str] = {}
-        """Output path → where a problem with it is reported."""
+        self._claimed: dict[str, None] = {}
+        """Every output path planned, in order."""
 
     @cached_property
     def moved(self) -> list[tuple[str, str, str]]:
@@ -129,11 +129,8 @@ class Planner:
         given: dict[str, Any] | Context = make or context
         if url in self.landings:
             given = partial(_with_old_addresses, given)
-        why = check_relative(path)
-        if why:
-            self.plan.problems.append(Problem("output/", 0, why))
+        if not self._claim(path, "output/"):
             self.plan.paths_safe = False
-        self._claimed.setdefault(path, "output/")
         self.plan.pages.append(PageJob(path, url, template, given, alias))
 
     def paginated(self, base: str, template: str, items: Sequence[Any] | Lazy,
@@ -153,19 +150,24 @@ class Planner:
              ) -> None:
         """A file that is not rendered from a template; a problem with its path is
         reported at `shown`."""
-        self._claimed.setdefault(path, shown)
+        if self._claim(path, shown):
+            self.plan.files.append(FileJob(path, data))
+
+    def _claim(self, path: str, shown: str) -> bool:
+        """Claim `path` for a file of the site; False (a problem at `shown`) if no file
+        may be written there."""
+        self._claimed[path] = None
         why = check_relative(path)
         if why:
             self.plan.problems.append(Problem(shown, 0, why))
-        else:
-            self.plan.files.append(FileJob(path, data))
+        return why is None
 
     def copy_static(self, static: dict[str, Path]) -> None:
         """The files of static/, copied as they are, unless sitegen makes that file, a
         folder there, or a file where static/ has a folder."""
         if not static:
             return  # the folders of 14,000 pages are not gathered for nothing
-        files = dict.fromkeys(self._claimed)
+        files = dict(self._claimed)
         folders = {parent for path in files for parent in _parents(path)}
         for path, source in static.items():
             shown = f"static/{path}"
@@ -175,11 +177,7 @@ class Planner:
                     shown, 0, f"filen krockar med {clash}, som sitegen gör; byt namn på "
                               "filen eller flytta den"))
                 continue
-            self._claimed.setdefault(path, shown)
-            why = check_relative(path)
-            if why:
-                self.plan.problems.append(Problem(shown, 0, why))
-            else:
+            if self._claim(path, shown):
                 self.plan.copies.append(CopyJob(path, source))
 
     def sitemap(self) -> None:
