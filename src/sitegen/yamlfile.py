@@ -10,11 +10,9 @@ Problems instead of exceptions.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -197,9 +195,7 @@ def _shallow(text: str) -> bool:
     return deepest < 50
 
 
-_STR, _SEQ, _MAP, _BOOL, _INT, _NULL, _TIMESTAMP = (
-    f"tag:yaml.org,2002:{name}"
-    for name in ("str", "seq", "map", "bool", "int", "null", "timestamp"))
+_STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{name}" for name in ("str", "seq", "map"))
 _KEY_TAGS = frozenset(f"tag:yaml.org,2002:{name}"
                       for name in ("str", "int", "float", "bool", "null", "timestamp"))
 
@@ -210,7 +206,7 @@ class _Unusual(Exception):
 
 def _plain(loader: Any, node: yaml.Node, at: KeyPath, offset: int,
            lines: dict[KeyPath, int], seen: set[int]) -> Any:
-    """Construct the value of an everyday document (plain mappings, lists and scalars)
+    """Construct the value of a plain document (plain mappings, lists and scalars)
     and note its lines in one walk: what `construct_document` and `_walk` give in two,
     without PyYAML's bookkeeping for aliases and recursive structures."""
     lines[at] = node.start_mark.line + 1 + offset
@@ -239,169 +235,9 @@ def _plain(loader: Any, node: yaml.Node, at: KeyPath, offset: int,
     return mapping
 
 
-# ---------------------------------------------------------------- the everyday subset
-# Frontmatter is nearly always the same few shapes: `key: "text"`, a date, a list in
-# brackets, a list of items. Those are read here, line by line, with the values and lines
-# PyYAML gives (tested against it on every post we have and on mutated ones); anything
-# else (comments, tabs, escapes, multi-line or unusual scalars, anchors, tags, flow
-# mappings, duplicate keys, errors) declines and goes to PyYAML. A benchmark post's
-# frontmatter took 113 µs through libyaml and takes 59 µs here.
-
-class _Decline(Exception):
-    """Not in the everyday subset: PyYAML reads the document."""
-
-
-_RESOLVER = yaml.resolver.Resolver()
-_ENTRY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: +(.*))?")
-_QUOTED = re.compile(r'"([^"\\]*)"|\'([^\']*)\'')
-# A plain scalar that cannot start anything else nor hold a comment, a flow collection
-# or, inside brackets, a comma or a colon.
-_PLAIN = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^#\[\]{}]*")
-_FLOW_ITEM = re.compile(r' *("[^"\\]*"|\'[^\']*\'|[^\s\-?:,\[\]{}#&*!|>\'"%@`][^#\[\]{},:]*?)'
-                        r' *(?:,|$)')
-_DATE = re.compile(r"(\d{4})-(\d\d)-(\d\d)")
-_DIGITS = re.compile(r"0|[1-9][0-9]*")
-_NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
-_Row = tuple[int, int, str]
-"""(0-based line, indentation, the line without it)"""
-
-
-@lru_cache(maxsize=4096)
-def _plain_value(text: str) -> Any:
-    """What PyYAML makes of a plain scalar, for the kinds frontmatter uses."""
-    if not _PLAIN.fullmatch(text) or ": " in text or text.endswith(":"):
-        raise _Decline
-    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
-    if tag == _STR:
-        return text
-    if tag == _INT and _DIGITS.fullmatch(text):
-        return int(text)
-    if tag == _BOOL:
-        return yaml.constructor.SafeConstructor.bool_values[text.lower()]
-    if tag == _NULL:
-        return None
-    date = _DATE.fullmatch(text) if tag == _TIMESTAMP else None
-    if date is None:
-        raise _Decline
-    try:
-        return dt.date(int(date[1]), int(date[2]), int(date[3]))
-    except ValueError:
-        return text  # as _timestamp_or_text: the caller names the wrong key
-
-
-def _is_item(content: str) -> bool:
-    """A row of a block sequence: `- …` or a lone `-`."""
-    return content[:2] in ("- ", "-")
-
-
-class _Everyday:
-    """Reads the rows of one document, noting each value's line as `_plain` does."""
-
-    def __init__(self, rows: list[_Row], offset: int) -> None:
-        self.rows = rows
-        self.offset = offset
-        self.lines: dict[KeyPath, int] = {}
-
-    def node(self, i: int, indent: int, at: KeyPath) -> tuple[Any, int]:
-        """The block mapping or sequence whose first row is rows[i]."""
-        line, _, content = self.rows[i]
-        self.lines[at] = line + 1 + self.offset
-        value: list[Any] | dict[str, Any]
-        if _is_item(content):
-            value, i = self.sequence(i, indent, at)
-        else:
-            value, i = self.mapping(i, indent, at)
-        if i < len(self.rows) and self.rows[i][1] > indent:
-            raise _Decline  # a continuation line, or indentation that does not fit
-        return value, i
-
-    def mapping(self, i: int, indent: int, at: KeyPath) -> tuple[dict[str, Any], int]:
-        rows = self.rows
-        found: dict[str, Any] = {}
-        while i < len(rows) and rows[i][1] == indent:
-            line, _, content = rows[i]
-            entry = _ENTRY.fullmatch(content)
-            if entry is None or entry[1] in found or _plain_value(entry[1]) != entry[1]:
-                raise _Decline
-            path = (*at, entry[1])
-            i += 1
-            if entry[2]:
-                value = self.inline(entry[2], line, path)
-            elif i < len(rows) and (rows[i][1] > indent or (
-                    rows[i][1] == indent and _is_item(rows[i][2]))):
-                value, i = self.node(i, rows[i][1], path)
-            else:
-                value = None
-            found[entry[1]] = value
-            self.lines[path] = line + 1 + self.offset
-        return found, i
-
-    def sequence(self, i: int, indent: int, at: KeyPath) -> tuple[list[Any], int]:
-        rows = self.rows
-        items: list[Any] = []
-        while i < len(rows) and rows[i][1] == indent and _is_item(rows[i][2]):
-            line, _, content = rows[i]
-            rest = content[1:].lstrip(" ")
-            path = (*at, len(items))
-            if not rest:
-                raise _Decline
-            if _ENTRY.fullmatch(rest):  # an item that is a mapping, from this line on
-                rows[i] = (line, indent + len(content) - len(rest), rest)
-                value, i = self.node(i, rows[i][1], path)
-            else:
-                value, i = self.inline(rest, line, path), i + 1
-            items.append(value)
-            self.lines[path] = line + 1 + self.offset
-        return items, i
-
-    def inline(self, text: str, line: int, at: KeyPath) -> Any:
-        """A value written on its key's or item's line: a scalar or a list in brackets."""
-        quoted = _QUOTED.fullmatch(text)
-        if quoted is not None:
-            return quoted[1] if quoted[1] is not None else quoted[2]
-        if not text.startswith("[") or not text.endswith("]"):
-            return _plain_value(text)
-        items: list[Any] = []
-        inner, pos = text[1:-1], 0
-        while inner.strip(" ") and pos < len(inner):
-            item = _FLOW_ITEM.match(inner, pos)
-            if item is None:
-                raise _Decline
-            self.lines[(*at, len(items))] = line + 1 + self.offset
-            items.append(self.inline(item[1], line, at))
-            pos = item.end()
-        return items
-
-
-def _everyday(text: str, offset: int) -> tuple[Any, dict[KeyPath, int]] | None:
-    """The value and lines of a document in the everyday subset; None if it is not."""
-    if "#" in text or "\t" in text or "\ufeff" in text or _NON_PRINTABLE.search(text):
-        return None
-    rows = []
-    for number, raw in enumerate(text.split("\n")):
-        content = raw.strip(" ")
-        if content:
-            rows.append((number, len(raw) - len(raw.lstrip(" ")), content))
-    if not rows:
-        return None
-    parser = _Everyday(rows, offset)
-    try:
-        value, end = parser.node(0, rows[0][1], ())
-    except _Decline:
-        return None
-    return (value, parser.lines) if end == len(rows) else None
-
-
 def load_yaml(text: str, path: str, *, line_offset: int = 0) -> Located | Problem:
     """Parse one YAML document; a syntax error becomes a Problem at its line."""
     shallow = _shallow(text)
-    everyday = _everyday(text, line_offset) if shallow else None
-    if everyday is not None:
-        return Located(everyday[0], path, everyday[1])
-    return _with_pyyaml(text, path, line_offset, shallow)
-
-
-def _with_pyyaml(text: str, path: str, line_offset: int, shallow: bool) -> Located | Problem:
     try:
         loader = (_FastLoader if _FastLoader is not None and shallow else _Loader)(text)
     except yaml.reader.ReaderError as exc:
