@@ -248,14 +248,7 @@ def parse_post(source: SourceFile, ctx: ContentContext,
     municipalities = frontmatter.municipalities(check, ctx.register)
     themes = check.themes(("themes",), check.strings("themes"), ctx.vocabulary)
     if category == ctx.config.visit_category:
-        if "municipalities" in doc.value and not municipalities and check.strings(
-                "municipalities") == []:
-            check.error(("municipalities",), "ett kommunbesök behöver minst en kommun")
-        elif "municipalities" not in doc.value:
-            check.error((), 'ett kommunbesök behöver "municipalities" med minst en kommun')
-        if "themes" not in doc.value or not check.strings("themes"):
-            check.error(("themes",) if "themes" in doc.value else (),
-                        'ett kommunbesök behöver "themes" med minst ett tema')
+        frontmatter.visit_needs(check, municipalities)
     summary = check.text("summary") or ""
     authors = tuple(check.strings("authors"))
     aliases, alias_lines = frontmatter.aliases(check)

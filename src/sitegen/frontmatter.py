@@ -276,3 +276,16 @@ def suggested(check: Checker, post_keys: tuple[str, ...]) -> None:
                         + (f" ({' '.join(str(why).split())})" if why else "")
                         + ". Granska värdet och ta bort raden under suggested",
                         Severity.WARNING)
+
+
+def visit_needs(check: Checker, municipalities: tuple[Municipality, ...]) -> None:
+    """A visit names at least one municipality and at least one theme."""
+    value = check.doc.value
+    if "municipalities" in value and not municipalities and check.strings(
+            "municipalities") == []:
+        check.error(("municipalities",), "ett kommunbesök behöver minst en kommun")
+    elif "municipalities" not in value:
+        check.error((), 'ett kommunbesök behöver "municipalities" med minst en kommun')
+    if "themes" not in value or not check.strings("themes"):
+        check.error(("themes",) if "themes" in value else (),
+                    'ett kommunbesök behöver "themes" med minst ett tema')
