@@ -25,9 +25,7 @@ SWITCH = "import dataclasses, sitegen.{module} as m; m.FAST_PATHS = dataclasses.
 VARIANTS = {
     "all on": "",
     "templating: escape off": SWITCH.format(module="templating", name="escape"),
-    "templating: getattr off": SWITCH.format(module="templating", name="getattr"),
     "templating: globals off": SWITCH.format(module="templating", name="globals"),
-    "markdown: no_html_rules off": SWITCH.format(module="markdown", name="no_html_rules"),
     "markdown: obvious_blocks off": SWITCH.format(module="markdown", name="obvious_blocks"),
     "markdown: plain_text off": SWITCH.format(module="markdown", name="plain_text"),
     "collector not paused": "import contextlib, sitegen.cli as c; "

@@ -1,6 +1,6 @@
-"""The layouts' Jinja environment compiles `a.b` to a direct attribute lookup
-(templating._CodeGenerator). Every template must still give what Jinja's own code gives:
-attributes, dict keys, undefined names and attributes, properties that fail."""
+"""The layouts' Jinja environment (templating) gives what Jinja's own gives: attributes,
+dict keys, undefined names and attributes, properties that fail, and a template's own
+globals; and its fast paths fail loudly when an internal they rely on changes."""
 
 from __future__ import annotations
 
@@ -102,13 +102,6 @@ def test_an_undefined_attribute_fails_as_in_jinja(ours: jinja2.Environment, sour
     assert str(raised.value) == str(theirs.value)
 
 
-def test_the_layouts_look_attributes_up_directly(ours: jinja2.Environment) -> None:
-    code = ours.compile("{{ a.b.c }}{{ f().d }}", raw=True)
-    assert "getattr(" in code and "'c', missing)" in code  # the direct lookup
-    # a call is evaluated once: its attribute goes through Jinja's lookup only
-    assert code.count("'d'") == 1
-
-
 def test_a_templates_own_globals_overlay_the_layouts_and_stay_its_own(
         ours: jinja2.Environment) -> None:
     # each template's globals are one dict (templating._Environment.make_globals), as
@@ -124,18 +117,10 @@ def test_fast_paths_fail_loudly_when_jinjas_internals_change(
         monkeypatch: pytest.MonkeyPatch) -> None:
     templating.check_internals(templating.FAST_PATHS)  # the installed Jinja is as expected
 
-    def visit_getattr(self: Any, node: Any, frame: Any, extra: Any) -> None: ...
-
-    monkeypatch.setattr(jinja2.compiler.CodeGenerator, "visit_Getattr", visit_getattr)
-    with pytest.raises(FastPathBroken, match="getattr"):
-        templating.environment(REPO / "layouts")
-    templating.environment(REPO / "layouts", templating.FastPaths(getattr=False))  # off: fine
-    monkeypatch.undo()
-
     monkeypatch.setattr(jinja2.runtime, "exported", [n for n in jinja2.runtime.exported
                                                      if n != "escape"])
     with pytest.raises(FastPathBroken, match="escape"):
-        templating.check_internals(templating.FastPaths(getattr=False, globals=False))
+        templating.check_internals(templating.FastPaths(globals=False))
     monkeypatch.undo()
 
     monkeypatch.setattr(templating, "_escape_inner", lambda: lambda text: text)  # escapes nothing

@@ -54,18 +54,16 @@ class FastPaths:
     of mutated ones), and leans on markdown-it's rule chains, which check_internals
     holds to what they were written for."""
 
-    no_html_rules: bool = True
-    """html_block and html_inline left out: with html off they match nothing, but were
-    tried at every block and every line of a paragraph (~4 % of Markdown time)."""
     obvious_blocks: bool = True
-    """`_obvious_block` first in the block chain (~10 % of Markdown time)."""
+    """`_obvious_block` first in the block chain: 2,000 benchmark bodies 1.29 → 1.11 s of
+    CPU (BENCHMARKS.md)."""
     plain_text: bool = True
-    """`_inline` in place of markdown-it's core inline rule (~15 % of Markdown time)."""
+    """`_inline` in place of markdown-it's core inline rule: 1.34 → 1.11 s."""
 
 
 FAST_PATHS = FastPaths()
 """What builds use."""
-PLAIN = FastPaths(no_html_rules=False, obvious_blocks=False, plain_text=False)
+PLAIN = FastPaths(obvious_blocks=False, plain_text=False)
 """markdown-it's own rules throughout."""
 
 _BLOCK_RULES = ("table", "code", "fence", "blockquote", "hr", "list", "reference", "heading",
@@ -80,8 +78,6 @@ def make_parser(fast: FastPaths | None = None) -> MarkdownIt:
     fast = fast if fast is not None else FAST_PATHS
     md = MarkdownIt("commonmark", {"html": False, "typographer": False})
     md.enable(["table", "strikethrough"])
-    if fast.no_html_rules:
-        md.disable(["html_block", "html_inline"])
     check_internals(md, fast)
     if fast.obvious_blocks:
         md.block.ruler.before("table", "obvious_block", _obvious_block)
@@ -115,7 +111,8 @@ def _params(function: Callable[..., Any]) -> list[str]:
 
 INLINE_RULES = ("text", "newline", "escape", "backticks", "strikethrough", "emphasis", "link",
                 "image", "autolink", "entity")
-"""The inline rules make_parser leaves on."""
+"""The inline rules make_parser leaves on, html_inline aside: with html off it matches
+nothing (and `<`, which starts it, is in _INLINE_MARKUP for autolinks anyway)."""
 _INLINE_MARKUP = re.compile(r"[\n\\`~*_\[!<&]")
 """The characters that start one of them but text: newline, escape, backticks,
 strikethrough, emphasis, link, image, autolink and entity."""
@@ -142,8 +139,8 @@ def _inline(state: StateCore) -> None:
 
 def _obvious_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     """Hand a block that no earlier rule can claim straight to its rule. At every block
-    markdown-it tries table, code, fence, blockquote, hr, list and reference before
-    heading and paragraph: ~10 % of Markdown time on posts. A line that starts with a
+    markdown-it tries table, code, fence, blockquote, hr, list, reference and html_block
+    (which matches nothing with html off) before heading and paragraph. A line that starts with a
     letter is a paragraph unless the next line makes it a table or a setext heading, so
     it is taken only when the next line is empty; a line that starts with # is a heading
     unless the next line makes it a table. Anything else is left to the usual rules, as

@@ -1,10 +1,10 @@
-"""The layouts' Jinja environment: what templates see, and its three fast paths.
+"""The layouts' Jinja environment: what templates see, and its two fast paths.
 
 Every fast path leans on Jinja's or MarkupSafe's internals, so each is a switch of
 `FastPaths` (all on in `FAST_PATHS`; tests build with `PLAIN` and compare), and
 `check_internals` fails loudly, before a template is compiled, when an internal it
-relies on is gone or differs. The environment is never sandboxed nor async: the direct
-attribute lookup would bypass a sandbox's checks.
+relies on is gone or differs. The environment is never sandboxed nor async, which the
+fast paths were not written for.
 """
 
 from __future__ import annotations
@@ -17,9 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import jinja2.compiler
 import jinja2.meta
-import jinja2.nodes
 import jinja2.runtime
 import markupsafe
 from markupsafe import Markup
@@ -36,19 +34,17 @@ class FastPaths:
     escape: bool = True
     """{{ … }} escapes a str with MarkupSafe's C function `_escape_inner` and makes the
     Markup without Markup.__new__: ~2.5× markupsafe.escape on plain text, which is most
-    of what templates show (~3 million calls at 10,000 posts)."""
-    getattr: bool = True
-    """`a.b` is compiled to Python's getattr(a, "b", missing) first, and to Jinja's
-    environment.getattr (which tries a["b"], then Undefined) only where that finds
-    nothing: ~6 million lookups at 10,000 posts without a Python call each."""
+    of what templates show (~3 million calls at 10,000 posts). Rendering the 10,000-post
+    benchmark's pages in one process: 6.83 → 6.08 s of CPU (BENCHMARKS.md)."""
     globals: bool = True
     """A template's globals are one dict, not Jinja's ChainMap over the environment's,
-    which Jinja copies key by key, in Python, into every page's context (~25 µs a page)."""
+    which Jinja copies key by key, in Python, into every page's context (~25 µs a page).
+    Rendering the 10,000-post benchmark's pages in one process: 6.68 → 6.08 s of CPU."""
 
 
 FAST_PATHS = FastPaths()
 """What builds use."""
-PLAIN = FastPaths(escape=False, getattr=False, globals=False)
+PLAIN = FastPaths(escape=False, globals=False)
 """Jinja's and MarkupSafe's own code throughout."""
 
 
@@ -70,10 +66,6 @@ def check_internals(fast: FastPaths) -> None:
             broken.append("escape: compiled templates no longer import markupsafe.escape")
         if _params(jinja2.Template._from_namespace) != ["environment", "namespace", "globals"]:
             broken.append("escape: jinja2.Template._from_namespace changed")
-    if fast.getattr and ("missing" not in jinja2.runtime.exported or _params(
-            jinja2.compiler.CodeGenerator.visit_Getattr) != ["self", "node", "frame"]):
-        broken.append("getattr: jinja2.compiler.CodeGenerator.visit_Getattr or "
-                      "jinja2.runtime.missing changed")
     if fast.globals and _params(jinja2.Environment.make_globals) != ["self", "d"]:
         broken.append("globals: jinja2.Environment.make_globals changed")
     if broken:
@@ -115,34 +107,6 @@ class _Template(jinja2.Template):
         return super()._from_namespace(environment, namespace, globals)
 
 
-class _CodeGenerator(jinja2.compiler.CodeGenerator):
-    """Compiles `a.b` to `getattr(a, "b", missing)`, falling back to Jinja's own code
-    where that finds nothing. Only where `a` is a name or a chain of names and
-    attributes, which can be evaluated twice."""
-
-    _in_fallback = 0
-
-    def visit_Getattr(self, node: jinja2.nodes.Getattr, frame: Any) -> None:
-        if self._in_fallback or not _plain_chain(node.node):
-            super().visit_Getattr(node, frame)
-            return
-        self.write("(_attr if (_attr := getattr(")
-        self.visit(node.node, frame)
-        self.write(f", {node.attr!r}, missing)) is not missing else ")
-        self._in_fallback += 1  # Jinja's own code, lookups inside it included
-        try:
-            super().visit_Getattr(node, frame)
-        finally:
-            self._in_fallback -= 1
-        self.write(")")
-
-
-def _plain_chain(node: jinja2.nodes.Node) -> bool:
-    while isinstance(node, jinja2.nodes.Getattr):
-        node = node.node
-    return isinstance(node, jinja2.nodes.Name)
-
-
 class _Environment(jinja2.Environment):
     """Jinja's environment with the switched-on fast paths. With `globals` on, the
     environment's globals must be complete before a template is loaded (as Jinja asks)."""
@@ -176,8 +140,6 @@ def environment(layouts: Path | None, fast: FastPaths | None = None) -> jinja2.E
     if fast.escape and inner is not None:
         env.fast_escape = _fast_escape(inner)  # type: ignore[attr-defined]
         env.template_class = _Template
-    if fast.getattr:
-        env.code_generator_class = _CodeGenerator
     return env
 
 
