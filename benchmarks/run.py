@@ -327,22 +327,21 @@ def ratios(results: list[Result], sizes: list[int]) -> str:
 
 
 def versus(results: list[Result]) -> str:
-    """sitegen against sitegen-baseline, case by case: medians and their ratio."""
-    lines = ["| posts | case | search | wall s | baseline wall s | ratio | peak RSS MB | "
-             "baseline MB | ratio |", "|" + "---|" * 9]
+    """sitegen against sitegen-baseline, case by case: medians and their ratios."""
+    keys = (("wall", "wall s", 2), ("cpu", "CPU s", 2), ("rss_mb", "peak RSS MB", 0))
+    head = " | ".join(f"{label} | baseline | ratio" for _, label, _ in keys)
+    lines = [f"| posts | case | search | {head} |", "|" + "---|" * (3 + 3 * len(keys))]
     for ours in results:
-        if ours.tool != "sitegen":
-            continue
         theirs = find(results, ours.size, "sitegen-baseline", ours.case, ours.search)
-        if theirs is None:
+        if ours.tool != "sitegen" or theirs is None:
             continue
-        wall, base_wall = ours.median("wall"), theirs.median("wall")
-        rss, base_rss = ours.median("rss_mb"), theirs.median("rss_mb")
-        lines.append(
-            f"| {ours.size} | {ours.case} | {'yes' if ours.search else 'no'} | {fmt(wall)} | "
-            f"{fmt(base_wall)} | {fmt(wall / base_wall if wall and base_wall else None, 3)} | "
-            f"{fmt(rss, 0)} | {fmt(base_rss, 0)} | "
-            f"{fmt(rss / base_rss if rss and base_rss else None, 3)} |")
+        cells = []
+        for key, _, digits in keys:
+            mine, base = ours.median(key), theirs.median(key)
+            ratio = mine / base if mine is not None and base else None
+            cells.append(f"{fmt(mine, digits)} | {fmt(base, digits)} | {fmt(ratio, 3)}")
+        lines.append(f"| {ours.size} | {ours.case} | {'yes' if ours.search else 'no'} | "
+                     + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
