@@ -3,6 +3,7 @@ scripts and the other stages ask it rather than spell an address out."""
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -57,3 +58,18 @@ def test_what_cannot_ask_is_held_to_the_same_addresses() -> None:
     search_js = (REPO / "assets" / "search.js").read_text("utf-8")
     assert f'import("{urls.SEARCH_INDEX}pagefind.js")' in search_js
     assert f"{search.BUNDLE}/" == output.INDEX == urls.folder(urls.SEARCH_INDEX)
+
+
+def test_no_module_but_urls_spells_an_address_of_the_site() -> None:
+    # Every string in sitegen's code that starts an address of the site's own sections
+    # (also inside HTML it writes) comes from urls.
+    spelled = re.compile(rf"""(?:^|["'=])/(?:{SEGMENTS})\b""")
+    found = []
+    for path in sorted((REPO / "src" / "sitegen").rglob("*.py")):
+        if path.name == "urls.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                    and spelled.search(node.value):
+                found.append(f"{path.relative_to(REPO)}:{node.lineno}: {node.value[:60]!r}")
+    assert found == []

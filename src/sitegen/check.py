@@ -102,7 +102,7 @@ def _failed_files(root: Path, site: Site) -> dict[str, tuple[str, bool]]:
             if not isinstance(category, str) or category not in site.config.categories:
                 category = site.config.visit_category
             slug = name.removesuffix(".md")
-            url = f"/{slug}/" if folder == "pages" else f"/{category}/{slug}/"
+            url = urls.page(slug) if folder == "pages" else urls.post(category, slug)
             failed[path] = (url, meta.get("draft") is True)
     return failed
 
@@ -284,16 +284,16 @@ class _LinkChecker:
 
     def asset_hint(self, target: str) -> str:
         """Assets are published under content-hashed names: point at the real one."""
-        if not target.startswith("/assets/"):
+        if not target.startswith(urls.ASSETS):
             return ""
-        name = target.removeprefix("/assets/")
+        name = target.removeprefix(urls.ASSETS)
         stem, dot, ext = name.rpartition(".")
         pattern = re.compile(re.escape(f"assets/{stem}.") + r"[0-9a-f]{10}"
                              + re.escape(f".{ext}") + "$") if dot else None
         hashed = [f for f in self.files if pattern and pattern.match(f)]
         if hashed:
             return (f" (filer i assets/ publiceras med innehållshashade namn, här "
-                    f"/{hashed[0]}; länka till en sida i stället)")
+                    f"{url_of(hashed[0])}; länka till en sida i stället)")
         return ""
 
 

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen import content
+from sitegen import content, urls
 from sitegen.config import SiteConfig, load_config
 from sitegen.errors import Problem, SitegenError, did_you_mean
 from sitegen.model import Post
@@ -113,7 +113,7 @@ def new_post(root: Path, title: str, municipalities: Sequence[str], themes: Sequ
     except OSError as exc:
         raise SitegenError([Problem(shown, 0, f"kan inte skrivas: {exc.strerror or exc}")]) \
             from None
-    return NewPost(path, shown, f"/{category}/{slug}/", earlier)
+    return NewPost(path, shown, urls.post(category, slug), earlier)
 
 
 def latest_visit(root: Path, config: SiteConfig, vocabulary: content.Vocabulary,

@@ -232,7 +232,7 @@ def _clash(path: str, files: dict[str, None], folders: set[str]) -> str | None:
     if path in files:
         return urls.url_of(path)
     if path in folders:
-        return f"/{path}/"
+        return urls.url_of(path + "/")
     index = urls.folder(urls.SEARCH_INDEX)
     if path.startswith(index):
         return urls.SEARCH_INDEX

@@ -9,6 +9,7 @@ import html
 import re
 from collections.abc import Sequence
 
+from sitegen import urls
 from sitegen.errors import Problem
 
 SCRIPT_PATH = "/__sitegen/reload.js"
@@ -161,6 +162,6 @@ def search_note(page: bytes) -> bytes:
     the search form that could only fail."""
     note = (f'{_NOTE} sitegen-no-search">Sökningen finns inte i förhandsgranskningen: '
             "sökindexet byggs av <code>sitegen build</code>. Hitta inläggen via "
-            '<a href="/kommun/">kommunerna</a>, <a href="/tema/">teman</a> och '
-            '<a href="/arkiv/">arkivet</a>.</p>').encode()
+            f'<a href="{urls.MUNICIPALITIES}">kommunerna</a>, <a href="{urls.THEMES}">teman</a> '
+            f'och <a href="{urls.ARCHIVE}">arkivet</a>.</p>').encode()
     return _after(_MAIN, page, note)

@@ -34,6 +34,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import watchfiles
 
+from sitegen import urls
 from sitegen.build import BuildResult, build
 from sitegen.errors import Problem, SitegenError, printable
 from sitegen.preview_pages import (
@@ -277,8 +278,8 @@ class _Handler(BaseHTTPRequestHandler):
             data = (b"<!doctype html><html lang=sv><title>Sidan finns inte</title><body>"
                     b"<p>Sidan finns inte.</p></body></html>")
             status = HTTPStatus.NOT_FOUND
-        elif path in ("/sok/", "/sok/index.html") and not (
-                self.preview.out / "pagefind" / "pagefind.js").is_file():
+        elif path in (urls.SEARCH, "/" + urls.served_by(urls.SEARCH)) and not (
+                self.preview.out / urls.folder(urls.SEARCH_INDEX) / "pagefind.js").is_file():
             data = search_note(data)
         self.send_bytes(status, "text/html; charset=utf-8", inject(data))
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from sitegen import urls
 from sitegen.errors import Problem, SitegenError, did_you_mean
 from sitegen.importers.themes import ThemeName
 from sitegen.registry import Municipality, Register
@@ -64,7 +65,7 @@ class TermMapper:
             if term.domain == "category" and (term.nicename in self.categories
                                               or term.nicename.casefold() in _IGNORED):
                 if term.nicename in self.categories:
-                    self.site_aliases.setdefault(archive, "/arkiv/")
+                    self.site_aliases.setdefault(archive, urls.ARCHIVE)
                 continue
             found = self.register.lookup(term.name) or (
                 self.register.lookup(term.nicename) if term.nicename else None)
@@ -91,11 +92,11 @@ class TermMapper:
 
     def _suggest(self, archive: str, municipality: Municipality | None) -> None:
         if municipality is not None and archive.rstrip("/") not in ("/category", "/tag"):
-            self.site_aliases.setdefault(archive, f"/kommun/{municipality.slug}/")
+            self.site_aliases.setdefault(archive, municipality.url)
 
     def _suggest_theme(self, archive: str, theme: ThemeName | None) -> None:
         if theme is not None and archive.rstrip("/") not in ("/category", "/tag"):
-            self.site_aliases.setdefault(archive, f"/tema/{theme.slug}/")
+            self.site_aliases.setdefault(archive, urls.theme(theme))
 
 
 def read_mapping(path: Path, register: Register, themes: list[ThemeName]) -> dict[str, Mapping]:

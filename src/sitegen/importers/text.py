@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sitegen import urls as site_urls
 from sitegen.errors import Problem, Severity, SitegenError
 from sitegen.importers import suggest
 from sitegen.importers.addresses import Claims
@@ -48,8 +49,9 @@ class _Draft:
 
     @property
     def url(self) -> str:
-        return f"/{self.meta['category']}/{self.slug}/" if self.kind == "post" else (
-            f"/{self.slug}/")
+        if self.kind == "post":
+            return site_urls.post(self.meta["category"], self.slug)
+        return site_urls.page(self.slug)
 
     def warn(self, report: ImportReport, message: str, line: int = 1) -> None:
         report.warnings.append(Problem(self.source, line, message, Severity.WARNING))

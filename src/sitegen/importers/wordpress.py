@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sitegen import urls as site_urls
 from sitegen.errors import Problem, Severity, SitegenError
 from sitegen.importers import wxr
 from sitegen.importers.addresses import Claims, old_path, slug_for
@@ -61,8 +62,9 @@ class _Item:
 
     @property
     def url(self) -> str:
-        return f"/{self.meta['category']}/{self.slug}/" if self.kind == "post" else (
-            f"/{self.slug}/")
+        if self.kind == "post":
+            return site_urls.post(self.meta["category"], self.slug)
+        return site_urls.page(self.slug)
 
     @property
     def file(self) -> str:
