@@ -18,28 +18,10 @@ import pytest
 
 from sitegen.build import build
 
+from .pages import PAGE_TYPES, SCHEMES, WIDTHS
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
-PAGE_TYPES = {
-    "home": "/",
-    "post": "/kommunbesok/amal-sticker-ut/",
-    "revisit": "/kommunbesok/aterbesok-i-botkyrka/",
-    "municipality": "/kommun/botkyrka/",
-    "county": "/lan/stockholms-lan/",
-    "theme": "/tema/samverkan/",
-    "theme-index": "/tema/",
-    "municipality-index": "/kommun/",
-    "county-index": "/lan/",
-    "category": "/kommunbesok/",
-    "archive": "/arkiv/",
-    "plans": "/handlingsplaner/",
-    "national-input": "/medskick/",
-    "404": "/finns-inte/",
-    "page": "/om-bloggen/",
-    "accessibility-statement": "/tillganglighetsredogorelse/",
-}
-WIDTHS = (375, 1280)
-SCHEMES = ("light", "dark")
 
 # Collects CSP violations from the first moment of every document (init scripts are
 # injected by the browser, not subject to the page's policy).
