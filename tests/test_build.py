@@ -53,7 +53,7 @@ def test_followup_status_shows_on_plan_with_text(built: Path) -> None:
     assert "Genomförd" in page
     assert "Familjerådslag används nu i varje utredning." in page
     first = read(built, "kommunbesok/forsta-besoket-i-habo/index.html")
-    assert "Genomförd" in first and "Ingen uppföljning" in first
+    assert "Genomförd" in first and "Inte uppföljd" in first
     assert 'href="/kommunbesok/aterbesok-i-habo/"' in first
     revisit = read(built, "kommunbesok/aterbesok-i-habo/index.html")
     assert "Uppföljning av planen" in revisit and "Starta familjerådslag." in revisit
@@ -171,7 +171,7 @@ def test_a_fragment_a_layout_gets_wrong_is_an_error_with_a_suggestion(
     root: Path = make_site("basic")
     macros = root / "layouts/macros.html"
     macros.write_text(macros.read_text("utf-8").replace(
-        'fragment("post_card", post, heading_level)', 'fragment("post_cards", post, [1])'),
+        'fragment("post_card", post, heading_level, places)', 'fragment("post_cards", post, [1])'),
         "utf-8")
     assert main(["--root", str(root), "build", "--no-search"]) == 1
     err = capsys.readouterr().err

@@ -72,6 +72,8 @@ def test_import_reproduces_committed_post(imported: Path, slug: str) -> None:
     assert "date" not in new_meta
     # The importer never invents a date; the committed post says it is lost.
     assert old_meta["date"] == "okänt"
+    # What is left of the order: the export's, which the committed posts keep.
+    assert new_meta["export_order"] == old_meta["export_order"] == SLUGS.index(slug) + 1
 
 
 def test_no_comment_form_and_no_date_survive(imported: Path) -> None:

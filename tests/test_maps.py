@@ -62,7 +62,7 @@ def test_every_municipality_is_one_shape_and_visited_ones_are_links_north_to_sou
     assert [a.get("href") for a in links] == [
         "/kommun/kiruna/", "/kommun/haabo/", "/kommun/botkyrka/", "/kommun/habo/"]
     names = [a.find(f"{SVG}title").text for a in links]  # type: ignore[union-attr]
-    assert names[2] == ("Botkyrka: 3 besök, 5 planpunkter: 1 genomförd, 1 pågår, 1 struken, "
+    assert names[2] == ("Botkyrka: 3 besök, 5 planpunkter: 1 genomförd, 1 pågår, 1 avbruten, "
                         "2 inte uppföljda")
     assert [a.get("class") for a in links] == ["k-besokt", "k-besokt", "k-aterbesokt",
                                                "k-aterbesokt"]

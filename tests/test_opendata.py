@@ -71,7 +71,7 @@ def test_csv_is_rfc_4180(files: dict[str, bytes]) -> None:
     dropped = next(r for r in rows(files["planpunkter.csv"]) if r["status"] == "dropped")
     assert dropped == {"besok": "besok-i-botkyrka", "punkt": "c",
                        "text": "Se över introduktionen.", "teman": "", "status": "dropped",
-                       "status_text": "Struken", "uppfoljd_i": "andra-aterbesoket-i-botkyrka",
+                       "status_text": "Avbruten", "uppfoljd_i": "andra-aterbesoket-i-botkyrka",
                        "anteckning": "Introduktionen görs nu av regionen."}
     visits = rows(files["besok.csv"])
     assert [v["id"] for v in visits][-1] == "besok-i-kiruna"  # undated last

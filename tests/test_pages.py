@@ -76,6 +76,8 @@ class Parsed:
     urls: list[tuple[str, str, str]] = field(default_factory=list)
     """(tag, attribute, url) for every URL-valued attribute."""
     stylesheets: list[str] = field(default_factory=list)
+    links: list[tuple[str, bool]] = field(default_factory=list)
+    """(href, whether it has aria-current) of every <a>."""
 
 
 URL_ATTRS = {"href", "src", "action", "poster", "data", "formaction", "cite", "srcset",
@@ -112,6 +114,8 @@ class PageParser(HTMLParser):
             page.style_elements += 1
         elif re.fullmatch(r"h[1-6]", tag):
             page.headings.append(int(tag[1]))
+        if tag == "a" and a.get("href") is not None:
+            page.links.append((a["href"] or "", "aria-current" in a))
         if tag == "link" and "stylesheet" in (a.get("rel") or "").split():
             page.stylesheets.append(a.get("href") or "")
         if "style" in a:
@@ -159,6 +163,16 @@ def is_local(url: str) -> bool:
 
 
 # --- tests ---------------------------------------------------------------------------------
+
+
+def test_no_page_links_to_itself_but_to_say_where_the_reader_is(
+        pages: dict[str, Parsed]) -> None:
+    """A link to the page itself (a revisit naming itself as the one that followed an item
+    up) leads nowhere; the menu's link to the current section says so (aria-current)."""
+    for path, page in pages.items():
+        own = "/" + path.removesuffix("index.html")
+        selfish = [href for href, current in page.links if href == own and not current]
+        assert not selfish, f"{path} links to itself: {selfish}"
 
 
 def test_the_site_has_every_page_type(pages: dict[str, Parsed]) -> None:

@@ -70,7 +70,7 @@ def test_revisit_follows_up_the_first_botkyrka_visit(built: Path) -> None:
     assert statuses, "the revisit records at least one plan item's status"
     assert all(slug == "familjeradslag-i-botkyrka" for slug, _ in statuses)
     page = (built / "output/kommun/botkyrka/index.html").read_text("utf-8")
-    assert "Pågår" in page and "Ingen uppföljning" in page
+    assert "Pågår" in page and "Inte uppföljd" in page
 
 
 def test_check_strict_passes_on_the_blog(repo_root: Path) -> None:

@@ -144,14 +144,14 @@ def test_edit_reloads_break_shows_errors_fix_recovers(
         wait_for(lambda: get(preview, URL)[0] == 500, "the error page")
         status, page, _ = get(preview, URL)
         assert "<h1>Bygget misslyckades</h1>" in page
-        assert (f"<li><code>{POST}:6</code> okänd kommun &quot;Botkyrk&quot; – menade du "
+        assert (f"<li><code>{POST}:7</code> okänd kommun &quot;Botkyrk&quot; – menade du "
                 "&quot;Botkyrka&quot;?</li>") in page
         assert '<script src="/__sitegen/reload.js" defer></script>' in page
         assert get(preview, "/kommun/")[0] == 500
         on_disk = site / PREVIEW_DIR / URL.strip("/") / "index.html"
         assert "ÄNDRAT I FÖRHANDSGRANSKNINGEN" in on_disk.read_text()
         assert get(preview, "/robots.txt")[0] == 200
-        assert f'{POST}:6: okänd kommun "Botkyrk" – menade du "Botkyrka"?' in log.lines
+        assert f'{POST}:7: okänd kommun "Botkyrk" – menade du "Botkyrka"?' in log.lines
 
         # Fix it: the site recovers and the tab is told to reload again.
         source.write_text(good.replace("ÄNDRAT I FÖRHANDSGRANSKNINGEN", "RÄTTAT"))
@@ -241,7 +241,7 @@ def test_broken_build_errors_first_warnings_once_last_good_page(
         wait_for(lambda: any(SAME.fullmatch(line) for line in log.lines[start:]),
                  "the build's report")
         printed = log.lines[start:]
-        error_line = printed.index(f'{POST}:6: okänd kommun "Botkyrk" – menade du "Botkyrka"?')
+        error_line = printed.index(f'{POST}:7: okänd kommun "Botkyrk" – menade du "Botkyrka"?')
         assert printed[error_line - 1].startswith("Bygger … misslyckades")
         # The warning was printed by the build before; it is not repeated.
         assert not any("utan-datum.md" in line for line in printed)
@@ -270,7 +270,7 @@ def test_broken_build_errors_first_warnings_once_last_good_page(
         assert client.next_event() == "reload"
         wait_for(lambda: any(SAME.fullmatch(line) for line in log.lines[start:]),
                  "the second report")
-        assert any(line.startswith(f"{POST}:6: okänd kommun") for line in log.lines[start:])
+        assert any(line.startswith(f"{POST}:7: okänd kommun") for line in log.lines[start:])
 
         source.write_text(good)
         assert client.next_event() == "reload"

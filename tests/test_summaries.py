@@ -37,7 +37,7 @@ def test_municipalities(site_summaries: Summaries) -> None:
         "besok-i-botkyrka", "aterbesok-i-botkyrka", "andra-aterbesoket-i-botkyrka"]
     assert botkyrka.revisited and botkyrka.county.name == "Stockholms län"
     assert botkyrka.phrase() == ("Botkyrka: 3 besök, 5 planpunkter: 1 genomförd, 1 pågår, "
-                                 "1 struken, 2 inte uppföljda")
+                                 "1 avbruten, 2 inte uppföljda")
 
 
 def test_a_municipality_never_visited_has_an_empty_summary(summaries_site: Site,
@@ -119,10 +119,10 @@ def test_every_status_a_revisit_can_give_has_an_outcome() -> None:
 
 def test_words() -> None:
     assert [o.counted(1) for o in Outcome] == [
-        "1 genomförd", "1 pågår", "1 ej påbörjad", "1 struken", "1 inte uppföljd"]
+        "1 genomförd", "1 pågår", "1 ej påbörjad", "1 avbruten", "1 inte uppföljd"]
     assert [o.counted(2) for o in Outcome] == [
-        "2 genomförda", "2 pågår", "2 ej påbörjade", "2 strukna", "2 inte uppföljda"]
+        "2 genomförda", "2 pågår", "2 ej påbörjade", "2 avbrutna", "2 inte uppföljda"]
     assert [o.heading for o in Outcome] == [
-        "Genomförda", "Pågår", "Ej påbörjade", "Strukna", "Inte uppföljda"]
+        "Genomförda", "Pågår", "Ej påbörjade", "Avbrutna", "Inte uppföljda"]
     assert StatusCounts().phrase() == "ingen plan"
     assert StatusCounts().share_followed_up is None

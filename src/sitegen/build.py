@@ -28,6 +28,7 @@ from sitegen.progress import Progress, silent
 from sitegen.rebuild import Rebuild
 from sitegen.registry import default_register
 from sitegen.site import Site, build_site
+from sitegen.summaries import plural
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -192,6 +193,7 @@ def site_templates(root: Path, site: Site, assets: dict[str, Asset]) -> templati
         "absolute": lambda url: config.base_url + url,
         "date": swedish_date,
         "category_label": lambda slug: config.categories.get(slug, slug),
+        "plural": plural,
     }, {name: asset.url for name, asset in assets.items()})
 
 

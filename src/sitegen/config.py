@@ -89,6 +89,11 @@ OPTIONS: tuple[Option, ...] = (
     Option("base_url", str, REQUIRED, "the published site's address, `https://…` (a "
            "trailing `/` is dropped): canonical links, feeds, sitemap", _web_address),
     Option("author", str, "", "who publishes the site; the feeds' author"),
+    Option("sender", str, "", "who the site is from, as readers know them (an authority, an "
+           "office): above the site's name in the header of every page; none if empty"),
+    Option("archive_notice", str, "", "a notice under the header of every page, for a site "
+           "that is an archive: that it is closed, of which years, who published it; none "
+           "if empty"),
     Option("per_page", int, 20, "entries per list page (plan and input lists show five "
            "times as many)", _at_least_one("per_page")),
     Option("home_count", int, 10, "latest visits on the start page", _at_least_one("home_count")),
@@ -117,6 +122,8 @@ class SiteConfig:
     base_url: str
     """Without a trailing slash."""
     author: str
+    sender: str
+    archive_notice: str
     per_page: int
     home_count: int
     archive_date: dt.date

@@ -34,8 +34,8 @@ from sitegen.registry import Register
 from sitegen.slugs import SLUG_PATTERN, slugify
 from sitegen.yamlfile import Located, load_yaml, read_text
 
-POST_KEYS = ("title", "date", "category", "municipalities", "themes", "summary", "authors",
-             "aliases", "draft", "plan", "national_input", "followup", "suggested")
+POST_KEYS = ("title", "date", "export_order", "category", "municipalities", "themes", "summary",
+             "authors", "aliases", "draft", "plan", "national_input", "followup", "suggested")
 PAGE_KEYS = ("title", "summary", "order", "aliases", "draft")
 
 
@@ -238,7 +238,6 @@ def parse_post(source: SourceFile, ctx: ContentContext,
     if opened is None:
         return None
     check, body, offset = opened
-    doc = check.doc
     title = check.text("title", required=True)
     date = frontmatter.date(check)
     category = check.text("category") or ctx.config.visit_category
@@ -252,10 +251,7 @@ def parse_post(source: SourceFile, ctx: ContentContext,
     summary = check.text("summary") or ""
     authors = tuple(check.strings("authors"))
     aliases, alias_lines = frontmatter.aliases(check)
-    draft = doc.value.get("draft", False)
-    if not isinstance(draft, bool):
-        check.error(("draft",), "draft ska vara true eller false")
-        draft = False
+    draft = frontmatter.flag(check, "draft")
     plan = [PlanItem(i, text, th, Source(source.path, line))
             for i, text, th, line in frontmatter.items(check, "plan", ctx.vocabulary, with_id=True)]
     national = [NationalInput(text, th, Source(source.path, line))
@@ -271,6 +267,7 @@ def parse_post(source: SourceFile, ctx: ContentContext,
         slug=source.stem,
         title=title,
         date=date,
+        export_order=frontmatter.export_order(check),
         category=category,
         municipalities=municipalities,
         themes=themes,

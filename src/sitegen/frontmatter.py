@@ -108,6 +108,27 @@ def date(check: Checker) -> dt.date | None:
         return None
 
 
+def export_order(check: Checker) -> int | None:
+    """`export_order`: the post's place in the old blog's export (1 = first), which orders
+    the posts whose date was lost."""
+    value = check.doc.value.get("export_order")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        check.error(("export_order",), "export_order ska vara ett heltal, 1 eller större "
+                                       "(inläggets plats i den gamla bloggens export)")
+        return None
+    return value
+
+
+def flag(check: Checker, key: str) -> bool:
+    value = check.doc.value.get(key, False)
+    if not isinstance(value, bool):
+        check.error((key,), f"{key} ska vara true eller false")
+        return False
+    return value
+
+
 def municipalities(check: Checker, register: Register) -> tuple[Municipality, ...]:
     found: list[Municipality] = []
     for index, name in enumerate(check.strings("municipalities")):
@@ -169,7 +190,7 @@ def items(check: Checker, key: str, vocabulary: Themes,
 STATUS_WORDS = {s.value: s for s in Status} | {
     "in progress": Status.IN_PROGRESS, "not started": Status.NOT_STARTED,
     "genomförd": Status.DONE, "klar": Status.DONE, "pågår": Status.IN_PROGRESS,
-    "ej påbörjad": Status.NOT_STARTED, "struken": Status.DROPPED,
+    "ej påbörjad": Status.NOT_STARTED, "avbruten": Status.DROPPED, "struken": Status.DROPPED,
     "ej bedömd": Status.UNASSESSED, "inte bedömd": Status.UNASSESSED,
     # No status written yet is not a status either.
     "": Status.UNASSESSED, "none": Status.UNASSESSED,

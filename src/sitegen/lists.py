@@ -13,6 +13,7 @@ from sitegen import urls
 from sitegen.model import MONTHS, NationalInput, PlanItem, Post, Theme
 from sitegen.site import InputEntry, PlanEntry, Site, chronological
 from sitegen.slugs import swedish_key
+from sitegen.summaries import Summaries, summarize
 
 T = TypeVar("T")
 
@@ -118,6 +119,11 @@ class Entries:
     @cached_property
     def by_slug(self) -> dict[str, Post]:
         return {p.slug: p for p in self.site.posts}
+
+    @cached_property
+    def summaries(self) -> Summaries:
+        """Every count the municipality, county and theme pages show, made in one pass."""
+        return summarize(self.site)
 
 
 def _by_post(entries: list[Entry]) -> dict[str, list[Entry]]:

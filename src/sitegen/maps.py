@@ -7,7 +7,7 @@ reading order, north to south (by a point inside each municipality), so Tab move
 down the map as the eye reads it. Municipalities never visited, the county borders
 and the highlighted municipality are drawn without links and hidden from assistive
 technology: the links and the table (`table_rows`) carry the facts. Fills come from
-CSS classes (`.k-<category>`, custom properties in assets/style.css, light and dark)
+CSS classes (`.k-<category>`, custom properties in assets/map.css, light and dark)
 with presentation attributes as the fallback without CSS, and every category also
 differs in pattern (none, hatching, dots, cross-hatching, solid), so the legend does
 not rely on colour alone (WCAG 1.4.1).

@@ -46,7 +46,7 @@ _STATUS_LABELS = {
     Status.DONE: "Genomförd",
     Status.IN_PROGRESS: "Pågår",
     Status.NOT_STARTED: "Ej påbörjad",
-    Status.DROPPED: "Struken",
+    Status.DROPPED: "Avbruten",
     Status.UNASSESSED: "Ej bedömd",
 }
 
@@ -197,6 +197,9 @@ class Post:
     source: Source = field(default_factory=lambda: Source("", 0))
     toc: tuple[tuple[str, str], ...] = ()
     """(anchor, heading text) of the body's second-level headings."""
+    export_order: int | None = None
+    """Its place in the old blog's export (1 = first), as the importer found it: the order
+    of the posts whose date was lost (see site.post_order)."""
 
     @property
     def url(self) -> str:

@@ -172,7 +172,7 @@ def skeleton(title: str, date: dt.date, category: str, municipalities: Sequence[
             f"# Återbesök: uppföljning av {json.dumps(earlier.title, ensure_ascii=False)}"
             f" ({when}).",
             "# Bedöm varje punkt: byt unassessed (ej bedömd) mot done (genomförd),",
-            "# in_progress (pågår), not_started (ej påbörjad) eller dropped (struken), och",
+            "# in_progress (pågår), not_started (ej påbörjad) eller dropped (avbruten), och",
             "# ta bort punkter ni inte följde upp. En punkt som inte är bedömd visas aldrig",
             "# på webbplatsen, och inlägget kan inte publiceras förrän alla är bedömda.",
             "followup:",

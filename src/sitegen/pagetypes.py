@@ -29,7 +29,10 @@ from sitegen.model import Post, Theme
 from sitegen.plan import Asset, PageType, Plan, Planner, as_json
 from sitegen.plan import plan_site as _plan_site
 from sitegen.redirects import server_rules
+from sitegen.registry import County, Municipality
+from sitegen.related import neighbours
 from sitegen.site import Site
+from sitegen.summaries import OUTCOMES
 
 FEED_ENTRIES = 20
 AGGREGATE_PER_PAGE_FACTOR = 5
@@ -42,9 +45,12 @@ def assets(plan: Planner) -> None:
 
 
 def home(plan: Planner) -> None:
+    """The start page: the latest visits (those whose date was lost after the dated ones,
+    in the old export's order, under a heading of their own)."""
     site = plan.site
     visits = [p for p in site.posts if p.is_visit][: site.config.home_count]
-    plan.page(urls.HOME, "home.html", title=site.config.title, crumbs=[], latest=visits,
+    plan.page(urls.HOME, "home.html", title=site.config.title, crumbs=[],
+              latest=[p for p in visits if p.date], undated=[p for p in visits if not p.date],
               municipality_count=len(site.by_municipality),
               visit_count=sum(p.is_visit for p in site.posts))
 
@@ -74,11 +80,13 @@ def _post_context(entries: Entries, index: int) -> dict[str, Any]:
         m = post.municipalities[0]
         crumbs = [Crumb("Kommuner", urls.MUNICIPALITIES), Crumb(m.county.name, m.county.url),
                   Crumb(m.name, m.url)]
-    return dict(title=post.title, post=post, newer=posts[index - 1] if index > 0 else None,
-                older=posts[index + 1] if index + 1 < len(posts) else None,
+    before, after = neighbours(posts, index)
+    earlier, later = (after, before) if post.date else (before, after)
+    return dict(title=post.title, post=post, earlier=earlier, later=later,
                 plan=site.plan_entries((post,)), followup_of=followup_of,
-                followup_plan=site.plan_entries((followup_of,)) if followup_of else [],
+                followup_plan=site.assessed_by(post, followup_of) if followup_of else [],
                 revisits=site.followed_up_by.get(post.slug, ()), crumbs=crumbs,
+                related=site.related.get(post.slug, ()), span=site.spans.get(post.slug),
                 description=post.summary)
 
 
@@ -99,7 +107,7 @@ def municipalities(plan: Planner) -> None:
         plan.paginated(
             municipality.url, "municipality.html", posts,
             title=municipality.name, municipality=municipality,
-            first_page=partial(_term_lists, plan.entries, posts),
+            first_page=partial(_municipality_lists, plan.entries, municipality, posts),
             crumbs=[Crumb("Kommuner", urls.MUNICIPALITIES),
                     Crumb(municipality.county.name, municipality.county.url)],
             feed=urls.feed(municipality.url),
@@ -114,17 +122,23 @@ def counties(plan: Planner) -> None:
               counts={c: sum(len(site.by_municipality[m]) for m in ms)
                       for c, ms in site.by_county.items()})
     for county, members in site.by_county.items():
-        plan.page(county.url, "county.html", title=county.name, county=county,
-                  municipalities=[(m, site.by_municipality[m]) for m in members],
-                  crumbs=[Crumb("Län", urls.COUNTIES)],
-                  description=f"Kommunbesök i {county.name}.")
+        plan.page(county.url, "county.html", partial(_county_context, plan.entries, county,
+                                                     members))
+
+
+def _county_context(entries: Entries, county: County, members: Sequence[Municipality],
+                    ) -> dict[str, Any]:
+    summaries = entries.summaries
+    return dict(title=county.name, county=county, summary=summaries.counties[county],
+                municipalities=[summaries.of(m) for m in members], outcomes=OUTCOMES,
+                crumbs=[Crumb("Län", urls.COUNTIES)],
+                description=f"Kommunbesök i {county.name}: besök, planer för handling och "
+                            "medskick per kommun.")
 
 
 def themes(plan: Planner) -> None:
     site = plan.site
-    plan.page(urls.THEMES, "themes.html", title="Teman", crumbs=[], themes=site.themes,
-              description="Alla teman i besöksbloggen, med beskrivning och antal inlägg.",
-              counts={t: len(site.by_theme.get(t, ())) for t in site.themes})
+    plan.page(urls.THEMES, "themes.html", partial(_themes_context, plan.entries))
     for theme in site.themes:
         posts = site.by_theme.get(theme, ())
         plan.paginated(
@@ -134,14 +148,27 @@ def themes(plan: Planner) -> None:
             description=theme.description or f"Inlägg om {theme.name}.")
 
 
-def _term_lists(entries: Entries, posts: Sequence[Post]) -> dict[str, list[Any]]:
-    return {"plan": [e for p in posts for e in entries.plan_of.get(p.slug, ())],
-            "inputs": [e for p in posts for e in entries.inputs_of.get(p.slug, ())]}
+def _themes_context(entries: Entries) -> dict[str, Any]:
+    site = entries.site
+    return dict(title="Teman", crumbs=[], themes=site.themes, summaries=entries.summaries,
+                description="Alla teman i besöksbloggen, med beskrivning och antal inlägg, "
+                            "planpunkter och medskick.")
 
 
-def _theme_lists(entries: Entries, theme: Theme) -> dict[str, list[Any]]:
+def _municipality_lists(entries: Entries, municipality: Municipality, posts: Sequence[Post],
+                        ) -> dict[str, Any]:
+    """A municipality's plan items and national input, grouped by the visit that made
+    them (visits without any are left out), and its summary."""
+    return {"plan": [(p, entries.plan_of[p.slug]) for p in posts if p.slug in entries.plan_of],
+            "inputs": [(p, entries.inputs_of[p.slug]) for p in posts
+                       if p.slug in entries.inputs_of],
+            "summary": entries.summaries.of(municipality), "outcomes": OUTCOMES}
+
+
+def _theme_lists(entries: Entries, theme: Theme) -> dict[str, Any]:
     return {"plan": entries.plan_by_theme.get(theme, []),
-            "inputs": entries.inputs_by_theme.get(theme, [])}
+            "inputs": entries.inputs_by_theme.get(theme, []),
+            "summary": entries.summaries.themes[theme]}
 
 
 def archive(plan: Planner) -> None:

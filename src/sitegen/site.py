@@ -16,6 +16,7 @@ from sitegen.model import ItemFollowUp, NationalInput, Page, PlanItem, Post, The
 from sitegen.model import Status as ItemStatus
 from sitegen.output import odd_character
 from sitegen.registry import County, Municipality
+from sitegen.related import Related, related_visits, visit_spans
 from sitegen.slugs import swedish_key
 
 
@@ -65,6 +66,11 @@ class Site:
     """Slug of a post → the revisits that follow it up."""
     redirects: tuple[Redirect, ...] = ()
     """site.yaml's redirects, their old addresses normalized as aliases are."""
+    related: dict[str, tuple[Related, ...]] = field(default_factory=dict)
+    """Slug of a post → the visits related to it (sitegen.related)."""
+    spans: dict[str, tuple[dt.date, dt.date]] = field(default_factory=dict)
+    """Slug of a post → the first and last date of its visit and revisits, where they
+    differ."""
 
     def aliases(self) -> list[tuple[str, int, Post | Page]]:
         """Every old address of a post or a page: (alias, its line, the post or page)."""
@@ -73,6 +79,16 @@ class Site:
     def plan_entries(self, posts: Iterable[Post]) -> list[PlanEntry]:
         return [PlanEntry(item, post, self.statuses.get((post.slug, item.id)))
                 for post in posts for item in post.plan]
+
+    def assessed_by(self, revisit: Post, earlier: Post) -> list[PlanEntry]:
+        """The plan of `earlier` (the post `revisit` follows up), each item with the status
+        `revisit` gave it, not a later revisit's; None where it gave none (or left it
+        unassessed, which the site never shows)."""
+        given = {item.item_id: item for item in (revisit.followup.items if revisit.followup
+                                                  else ())
+                 if item.status is not ItemStatus.UNASSESSED}
+        return [PlanEntry(item, earlier, Status(given[item.id], revisit)
+                          if item.id in given else None) for item in earlier.plan]
 
     def input_entries(self, posts: Iterable[Post]) -> list[InputEntry]:
         return [InputEntry(item, post) for post in posts for item in post.national_input]
@@ -85,10 +101,18 @@ def located_aliases(posts: Iterable[Post], pages: Iterable[Page],
             for alias, line in zip(item.aliases, item.alias_lines, strict=True)]
 
 
+UNPLACED = 1 << 62
+"""The export place of an undated post that has none: after those that have one."""
+
+
 def post_order(post: Post) -> tuple[int, int, tuple[str, str], str]:
-    """Newest first, undated last; ties broken by title then slug, so order is total."""
-    ordinal = post.date.toordinal() if post.date else 0
-    return (0 if post.date else 1, -ordinal, swedish_key(post.title), post.slug)
+    """Newest first; then the posts whose date was lost, in the old export's order
+    (`export_order`: the order the old blog's export listed them in, which for the blog's
+    own export was the order of publication), those without a place last. Ties are
+    broken by title, then slug, so the order is total."""
+    if post.date is not None:
+        return (0, -post.date.toordinal(), swedish_key(post.title), post.slug)
+    return (1, post.export_order or UNPLACED, swedish_key(post.title), post.slug)
 
 
 def chronological(posts: Iterable[Post]) -> tuple[Post, ...]:
@@ -134,6 +158,8 @@ def build_site(config: SiteConfig, posts: list[Post], pages: list[Page],
         by_theme={t: tuple(ps) for t, ps in by_theme.items()},
         followed_up_by={slug: chronological(ps) for slug, ps in followed.items()},
         redirects=redirects,
+        related=related_visits(ordered),
+        spans=visit_spans(ordered),
     )
 
 

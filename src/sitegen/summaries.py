@@ -10,11 +10,11 @@ home page's figures all read these counts, so they cannot disagree.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sitegen.model import Post, Status, Theme
+from sitegen.model import MONTHS, Post, Status, Theme
 from sitegen.registry import County, Municipality
 from sitegen.site import Site
 
@@ -48,7 +48,7 @@ _WORDS = {  # one (as the status badges say it: Status.label), many
     Outcome.DONE: (Status.DONE.label, "genomförda"),
     Outcome.IN_PROGRESS: (Status.IN_PROGRESS.label, "pågår"),
     Outcome.NOT_STARTED: (Status.NOT_STARTED.label, "ej påbörjade"),
-    Outcome.DROPPED: (Status.DROPPED.label, "strukna"),
+    Outcome.DROPPED: (Status.DROPPED.label, "avbrutna"),
     Outcome.NOT_FOLLOWED_UP: ("Inte uppföljd", "inte uppföljda"),
 }
 
@@ -58,6 +58,24 @@ OUTCOMES = tuple(Outcome)
 
 def plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
+
+
+def swedish_list(words: Sequence[str]) -> str:
+    """"a", "a och b", "a, b och c"."""
+    return " och ".join(filter(None, (", ".join(words[:-1]), *words[-1:])))
+
+
+def visit_months(visits: Sequence[Post]) -> str:
+    """When the visits were, month by month: "mars 2016 och maj 2017"; those whose date
+    was lost are counted ("mars 2016 och ett utan datum"), "datum saknas" if all were."""
+    months = list(dict.fromkeys(f"{MONTHS[p.date.month - 1]} {p.date.year}"
+                                for p in visits if p.date))
+    undated = sum(p.date is None for p in visits)
+    if not months:
+        return "datum saknas"
+    if undated:
+        months.append("ett utan datum" if undated == 1 else f"{undated} utan datum")
+    return swedish_list(months)
 
 
 def percent(share: float | None) -> str:
@@ -129,6 +147,11 @@ class MunicipalitySummary:
     @property
     def revisited(self) -> bool:
         return len(self.visits) > 1
+
+    @property
+    def months(self) -> str:
+        """"mars 2016 och maj 2017" (see visit_months)."""
+        return visit_months(self.visits)
 
     def phrase(self) -> str:
         """"Botkyrka: 2 besök, 6 planpunkter: 2 genomförda, 2 pågår, 2 inte uppföljda"."""

@@ -25,6 +25,7 @@ PAGE = """<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Kartan – test</title>
 <link rel="stylesheet" href="style.css">
+<link rel="stylesheet" href="map.css">
 </head>
 <body>
 <main class="wrap">
@@ -50,7 +51,7 @@ def url(m: Municipality) -> str:
 
 def write_page(site_dir: Path, out: Path) -> Path:
     """Write index.html (the country in both views, Stockholms län with Botkyrka
-    highlighted) and style.css into `out`; return the page."""
+    highlighted), style.css and map.css into `out`; return the page."""
     site = load(site_dir).site
     summaries = summarize(site)
     register = default_register()
@@ -86,5 +87,6 @@ def write_page(site_dir: Path, out: Path) -> Path:
                                         map_table=macros.module.map_table)  # type: ignore[attr-defined]
     out.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO / "assets" / "style.css", out / "style.css")
+    shutil.copy(REPO / "assets" / "map.css", out / "map.css")
     (out / "index.html").write_text(page, "utf-8")
     return out / "index.html"

@@ -70,7 +70,7 @@ def test_links_have_the_summary_as_accessible_name(page: Any, base_url: str) -> 
     page.goto(base_url + "/")
     first_map = page.locator("svg.karta").first
     link = first_map.get_by_role(
-        "link", name="Botkyrka: 3 besök, 5 planpunkter: 1 genomförd, 1 pågår, 1 struken, "
+        "link", name="Botkyrka: 3 besök, 5 planpunkter: 1 genomförd, 1 pågår, 1 avbruten, "
                      "2 inte uppföljda", exact=True)
     assert link.get_attribute("href") == "/kommun/botkyrka/"
     assert first_map.get_by_role("link").count() == 4

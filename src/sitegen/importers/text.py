@@ -36,6 +36,9 @@ class _Draft:
     source: str
     post: TextPost
     slug: str
+    place: int = 0
+    """Its place among the export's posts (1 = first): what orders posts whose date was
+    lost (written as export_order)."""
     kind: str = "post"
     meta: dict[str, Any] = field(default_factory=dict)
     evidence: dict[str, str] = field(default_factory=dict)
@@ -115,7 +118,7 @@ def _parse_all(source_dir: Path, report: ImportReport, skip: set[Path]) -> list[
             report.warnings.append(Problem(shown, 1, "ingen titel, filen hoppades över",
                                            Severity.WARNING))
             continue
-        draft = _Draft(shown, post, post.slug)
+        draft = _Draft(shown, post, post.slug, place=len(drafts) + 1)
         if post.slug in seen:
             first = seen[post.slug]
             if first.post == post:
@@ -171,6 +174,8 @@ def _decide(draft: _Draft, site: ImportSite, report: ImportReport) -> None:
     post, meta = draft.post, draft.meta
     meta["title"] = post.title
     meta.setdefault("date", post.date)
+    if meta["date"] is None:
+        meta["export_order"] = draft.place
     meta["authors"] = [post.author] if post.author else []
     municipalities: list[str] = []
     themes: list[str] = []

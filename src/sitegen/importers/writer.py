@@ -16,8 +16,8 @@ import yaml
 from sitegen.importers.report import ImportReport
 
 KEY_ORDER = (
-    "title", "date", "category", "municipalities", "themes", "summary", "authors",
-    "aliases", "draft", "order", "plan", "national_input", "followup", "suggested",
+    "title", "date", "export_order", "category", "municipalities", "themes", "summary",
+    "authors", "aliases", "draft", "order", "plan", "national_input", "followup", "suggested",
 )
 
 
