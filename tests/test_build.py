@@ -224,3 +224,89 @@ def test_the_command_line_pauses_the_collector_while_it_builds(
     assert gc.isenabled()
     assert main(["--root", str(root), "build", "--no-search"]) == 0
     assert during == [False] and gc.isenabled()  # in-process: switched back on after
+
+
+def test_a_municipality_page_answers_at_a_glance(built: Path) -> None:
+    page = read(built, "kommun/habo/index.html")
+    glance = page[page.index('id="i-korthet"'):page.index("</section>",
+                                                          page.index('id="i-korthet"'))]
+    assert '<a href="#besok">2 besök</a>: februari 2016 och mars 2017' in glance
+    assert '<a href="#plan">2 planpunkter</a>: 1 genomförd, 1 inte uppföljd' in glance
+    assert '<a href="#medskick">1 medskick</a> till nationell nivå' in glance
+    for anchor in ("besok", "plan", "medskick"):
+        assert f'id="{anchor}"' in page
+    # the plan under the visit that made it, each item with who followed it up
+    plan = page[page.index('<h2 id="plan">'):]
+    assert plan.index('id="plan-forsta-besoket-i-habo"') < plan.index("Rekrytera fler")
+    assert ('Uppföljd vid <a href="/kommunbesok/aterbesok-i-habo/">Återbesök i Habo</a>: '
+            "Familjerådslag används nu i varje utredning.") in plan
+    assert "(Habo)" not in page  # the municipality is not repeated on every item
+
+
+def test_a_joint_visit_names_the_other_municipality(built: Path) -> None:
+    page = read(built, "kommun/amal/index.html")
+    assert "Datum saknas" in page and "1 besök" in page
+
+
+def test_a_county_page_has_each_municipalitys_summary_in_a_table(built: Path) -> None:
+    page = read(built, "lan/jonkopings-lan/index.html")
+    table = page[page.index("<table"):page.index("</table>")]
+    assert '<caption id="kommuner-rubrik">Kommunerna i Jönköpings län</caption>' in table
+    row = table[table.index('href="/kommun/habo/"'):]
+    assert "2 <span" in row and "februari 2016 och mars 2017" in row
+    assert "1 genomförd, 1 inte uppföljd" in row
+    assert "1 besökt kommun, 2 besök, 2 planpunkter och 1 medskick" in page
+
+
+def test_themes_count_posts_plan_items_and_input_apart(built: Path) -> None:
+    index = read(built, "tema/index.html")
+    entry = index[index.index('href="/tema/familjeradslag/"'):]
+    entry = entry[:entry.index("</li>")]
+    assert "2 inlägg · 1 planpunkt" in entry
+    theme = read(built, "tema/familjeradslag/index.html")
+    assert '<a href="#plan">1 planpunkt</a>' in theme
+    # an item's tags leave out the theme whose page it is on
+    plan = theme[theme.index('<h2 id="plan">'):]
+    assert 'href="/tema/familjeradslag/"' not in plan
+
+
+def test_a_revisit_shows_what_it_found_and_what_it_left(built: Path) -> None:
+    page = read(built, "kommunbesok/aterbesok-i-habo/index.html")
+    section = page[page.index('id="uppfoljning"'):page.index("</section>")]
+    assert ": 1 av 2 punkter följdes upp." in section
+    assert section.index("Starta familjerådslag.") < section.index(
+        "Inte uppföljda vid återbesöket") < section.index("Rekrytera fler socionomer.")
+    assert 'href="/kommunbesok/aterbesok-i-habo/"' not in page
+    assert "Besök och återbesök: <time datetime=\"2016-02-10\">" in page
+
+
+def test_a_post_lists_related_visits_and_dated_neighbours(built: Path) -> None:
+    page = read(built, "kommunbesok/forsta-besoket-i-habo/index.html")
+    related = page[page.index('id="relaterade"'):page.index("</section>",
+                                                            page.index('id="relaterade"'))]
+    assert related.index("Återbesök i Habo") < related.index("samma kommun")
+    assert "Besök i Håbo" in related  # shares Personalförsörjning
+    # the oldest dated post: nothing is "older" (the undated post is not)
+    nav = page[page.index('class="prev-next"'):]
+    assert "Nyare inlägg" in nav and "Äldre inlägg" not in nav and "exporten" not in nav
+
+
+def test_a_dropped_item_is_avbruten(make_site) -> None:  # type: ignore[no-untyped-def]
+    root: Path = make_site("basic")
+    revisit = root / "content/posts/aterbesok-i-habo.md"
+    revisit.write_text(revisit.read_text("utf-8").replace("status: done",
+                                                          "status: avbruten"), "utf-8")
+    build(root, with_search=False)
+    page = read(root / "output", "kommun/habo/index.html")
+    assert '<span class="status status-dropped">Avbruten</span>' in page
+    assert "1 avbruten, 1 inte uppföljd" in page
+
+
+def test_export_order_must_be_a_place_in_the_export(make_site, capsys) -> None:  # type: ignore[no-untyped-def]
+    root: Path = make_site("basic")
+    undated = root / "content/posts/utan-datum.md"
+    undated.write_text(undated.read_text("utf-8").replace(
+        "title: Utan datum\n", "title: Utan datum\nexport_order: 0\n"), "utf-8")
+    assert main(["--root", str(root), "build", "--no-search"]) == 1
+    assert ("content/posts/utan-datum.md:3: export_order ska vara ett heltal, 1 eller "
+            "större (inläggets plats i den gamla bloggens export)") in capsys.readouterr().err

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from sitegen.build import build
+from sitegen.config import load_config
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BASE_URL = "https://socialbarnungdom.se"  # site.yaml's base_url
@@ -173,6 +174,35 @@ def test_no_page_links_to_itself_but_to_say_where_the_reader_is(
         own = "/" + path.removesuffix("index.html")
         selfish = [href for href, current in page.links if href == own and not current]
         assert not selfish, f"{path} links to itself: {selfish}"
+
+
+def test_every_page_names_its_sender_and_says_it_is_an_archive(site: Path) -> None:
+    """site.yaml's sender in the header and its archive notice under it, on every page
+    (redirect pages aside: they show nothing)."""
+    config = load_config(REPO_ROOT)
+    assert not isinstance(config, list) and config.sender and config.archive_notice
+    for path in sorted(site.rglob("*.html")):
+        text = path.read_text("utf-8")
+        if 'http-equiv="refresh"' in text:
+            continue
+        header = text[text.index('<header class="site-header">'):text.index("</header>")]
+        assert f'<p class="sender">{config.sender}</p>' in header, path
+        assert config.archive_notice in header, path
+
+
+def test_every_page_has_a_png_social_card(site: Path, pages: dict[str, Parsed]) -> None:
+    images = {url for page in pages.values() for tag, attr, url in page.urls
+              if attr == "og:image"}
+    assert len(images) == 1, images
+    image = site / urlsplit(images.pop()).path.lstrip("/")
+    data = image.read_bytes()
+    # PNG signature, then the IHDR chunk: width and height, 4 bytes each
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")) == (
+        1200, 630)
+    missing = [path for path, page in pages.items()
+               if not page.refresh and not any(a == "og:image" for _, a, _ in page.urls)]
+    assert not missing
 
 
 def test_the_site_has_every_page_type(pages: dict[str, Parsed]) -> None:

@@ -3,6 +3,7 @@ national input, and nothing of the WordPress comment form survives."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,45 @@ def test_check_strict_passes_on_the_blog(repo_root: Path) -> None:
                            "check", "--strict"], capture_output=True, text=True)
     assert (done.returncode, done.stderr) == (0, ""), done.stdout
     assert done.stdout == "Inga problem i 5 inlägg och 2 sidor.\n"
+
+
+EXPORT_ORDER = ["familjeradslag-i-botkyrka", "aterbesok-i-botkyrka", "amal-sticker-ut",
+                "sandviken-samarbetar-med-hogskolor-och-universitet",
+                "juvelen-i-kronan-skaraborgs-gemensamma-socialjour"]
+
+
+def test_the_undated_posts_are_in_the_exports_order_and_say_so(built: Path) -> None:
+    site = load(built).site
+    assert [p.slug for p in site.posts] == EXPORT_ORDER
+    home = (built / "output/index.html").read_text("utf-8")
+    assert "Senaste besöken" not in home
+    assert '<h2 id="utan-datum">Besök ur arkivet</h2>' in home
+    assert "Besöken står i exportens ordning." in home
+    places = [home.index(f'href="/kommunbesok/{slug}/"') for slug in EXPORT_ORDER]
+    assert places == sorted(places)
+    page = (built / "output/kommunbesok/amal-sticker-ut/index.html").read_text("utf-8")
+    nav = page[page.index('class="prev-next"'):]
+    assert ('<span class="label">Föregående i den gamla exporten</span> '
+            '<a href="/kommunbesok/aterbesok-i-botkyrka/" rel="prev">') in nav
+    assert ('<span class="label">Nästa i den gamla exporten</span> '
+            '<a href="/kommunbesok/sandviken-samarbetar-med-hogskolor-och-universitet/" '
+            'rel="next">') in nav
+
+
+def test_a_long_post_has_contents_that_lead_to_its_sections(built: Path) -> None:
+    page = (built / "output/kommunbesok/amal-sticker-ut/index.html").read_text("utf-8")
+    toc = page[page.index('<nav class="toc"'):page.index("</nav>", page.index('class="toc"'))]
+    targets = re.findall(r'href="#([^"]+)"', toc)
+    assert len(targets) == 7  # five headings, the plan, the national input
+    assert targets[-2:] == ["plan-for-handling", "medskick"]
+    for target in targets:
+        assert page.count(f'id="{target}"') == 1, target
+    short = (built / "output/kommunbesok/aterbesok-i-botkyrka/index.html").read_text("utf-8")
+    assert 'class="toc"' not in short  # one heading: no contents
+
+
+def test_a_theme_with_input_but_no_posts_counts_its_input(built: Path) -> None:
+    index = (built / "output/tema/index.html").read_text("utf-8")
+    entry = index[index.index('href="/tema/nationell-styrning/"'):]
+    entry = entry[:entry.index("</li>")]
+    assert "4 medskick" in entry and "inlägg" not in entry

@@ -101,6 +101,35 @@ def test_pages_reflow_at_320px_without_sideways_scrolling(page: Any, base_url: s
     assert overflow <= 0, f"{PAGE_TYPES[kind]} is {overflow}px wider than a 320px screen"
 
 
+@pytest.mark.parametrize(("width", "height"), [(320, 640), (375, 667)])
+def test_a_phone_sees_a_compact_header_and_a_municipality_at_a_glance(
+        page: Any, base_url: str, width: int, height: int) -> None:
+    """The header (name, search, menu) took 217 px of a 375 px phone; now the sender,
+    the menu and the archive notice fit above a municipality's summary, which ends on
+    the first screen."""
+    page.set_viewport_size({"width": width, "height": height})
+    open_page(page, base_url + "/kommun/botkyrka/")
+    sizes = page.evaluate("""() => {
+      const box = s => document.querySelector(s).getBoundingClientRect();
+      return {chrome: box('.header-row').height + box('.site-nav').height,
+              glance: box('.at-a-glance').bottom,
+              form: getComputedStyle(document.querySelector('.search-form')).display,
+              link: getComputedStyle(document.querySelector('.search-link')).display}; }""")
+    assert sizes["chrome"] <= 175, sizes
+    assert sizes["glance"] <= height, sizes
+    assert (sizes["form"], sizes["link"]) == ("none", "block")  # a link to /sok/ instead
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert page.evaluate("() => getComputedStyle(document.querySelector('.search-link'))"
+                         ".display") == "none"
+
+
+def test_swedish_words_are_hyphenated(page: Any, base_url: str) -> None:
+    open_page(page, base_url + "/tillganglighetsredogorelse/")
+    assert page.evaluate("() => [document.documentElement.lang, "
+                         "getComputedStyle(document.querySelector('h1')).hyphens]") == [
+        "sv", "auto"]
+
+
 def test_the_favicon_loads(page: Any, base_url: str) -> None:
     open_page(page, base_url + "/")
     href = page.get_attribute('link[rel="icon"]', "href")
