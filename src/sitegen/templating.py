@@ -10,6 +10,7 @@ fast paths were not written for.
 from __future__ import annotations
 
 import inspect
+import os
 import posixpath
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ import jinja2.runtime
 import markupsafe
 from markupsafe import Markup
 
-from sitegen.errors import FastPathBroken, Problem, did_you_mean
+from sitegen.errors import FastPathBroken, Problem, SitegenError, did_you_mean
 from sitegen.model import note_reads, reading_bodies
 
 
@@ -157,6 +158,7 @@ class Templates:
     def __init__(self, layouts: Path, globals: Mapping[str, Any],
                  assets: Mapping[str, str], fast: FastPaths | None = None) -> None:
         self.env = environment(layouts, fast)
+        self.layouts = layouts
         self.assets = assets
         """Name under assets/ → its content-hashed URL."""
         self.env.globals.update(globals, asset=self.asset_url, fragment=self.fragment)
@@ -167,9 +169,17 @@ class Templates:
     def render(self, template: str, url: str, context: Mapping[str, Any],
                ) -> tuple[bytes, frozenset[str]]:
         """The page at `url`, and the source paths of the posts whose bodies it shows.
-        Raises jinja2.TemplateError (see `problem`)."""
-        with reading_bodies() as reads:
-            data = self.env.get_template(template).render(context, url=url).encode()
+        Raises jinja2.TemplateError (see `problem`), also for what a template's own
+        expressions raise (`{{ 1/0 }}`, `{{ [].pop() }}`, a template that includes
+        itself): RenderFailed, located at the layout and line that raised it."""
+        try:
+            with reading_bodies() as reads:
+                data = self.env.get_template(template).render(context, url=url).encode()
+        except (jinja2.TemplateSyntaxError, jinja2.TemplateNotFound, MissingAsset,
+                SitegenError, FastPathBroken):
+            raise
+        except Exception as exc:  # raised by an expression in a layout
+            raise RenderFailed(exc, self.layouts) from exc
         return data, frozenset(reads)
 
     def asset_url(self, name: str) -> str:
@@ -217,7 +227,43 @@ def problem(exc: jinja2.TemplateError, template: str) -> Problem:
         return Problem(f"assets/{exc.name}", 0, "filen saknas men används av mallarna")
     if isinstance(exc, jinja2.TemplateNotFound):
         return Problem(f"layouts/{template}", 0, f"mallen saknas: {exc.name}")
-    return Problem(f"layouts/{template}", 0, f"mallfel: {exc}")
+    where = exc.where if isinstance(exc, RenderFailed) else None
+    name, line = where if where is not None else (template, 0)
+    return Problem(f"layouts/{name}", line, f"mallfel: {exc}")
+
+
+class RenderFailed(jinja2.TemplateRuntimeError):
+    """An expression in a layout raised something other than a template error: what,
+    and where (the innermost layout and line its traceback passes through)."""
+
+    def __init__(self, exc: Exception, layouts: Path) -> None:
+        super().__init__(_what_failed(exc))
+        self.where = _innermost_layout(exc, layouts)
+
+
+def _what_failed(exc: Exception) -> str:
+    if isinstance(exc, jinja2.TemplateError):
+        return str(exc)
+    if isinstance(exc, RecursionError):
+        return ("mallen anropar sig själv utan slut (en mall som inkluderar eller ärver "
+                "sig själv, eller ett makro som anropar sig självt)")
+    if isinstance(exc, ZeroDivisionError):
+        return "division med noll"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _innermost_layout(exc: BaseException, layouts: Path) -> tuple[str, int] | None:
+    """The layout (relative to layouts/) and line of the innermost template frame in
+    `exc`'s traceback: Jinja gives template code the template's file name and line."""
+    top = f"{layouts}{os.sep}"
+    where = None
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.startswith(top):
+            where = (Path(filename[len(top):]).as_posix(), tb.tb_lineno)
+        tb = tb.tb_next
+    return where
 
 
 SEARCH_MARK = "data-pagefind-body"
