@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
-from sitegen import content, files, output, pagetypes, search, templating, urls
+from sitegen import content, files, output, pagetypes, search, sources, templating, urls
 from sitegen.config import SiteConfig, load_config
 from sitegen.errors import Problem, SitegenError
 from sitegen.execute import Executed, execute
@@ -70,6 +70,7 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False,
     build has come."""
     clock = _Clock()
     progress("Läser innehållet", 0, None)
+    clock.time("sources", sources.confine, root)
     target = _output_folder(root, out, force)
     caches = clock.time("caches", Caches, root, target, (drafts, with_search),
                         incremental_build)
@@ -134,7 +135,7 @@ def read_content(root: Path, config: SiteConfig, vocabulary: content.Vocabulary,
                  cache: ParseCache | None = None) -> Content:
     """Read and validate every post and page (a file the cache has is not parsed again).
     Problems are collected, not raised: `model_site` reports them with its own."""
-    problems: list[Problem] = []
+    problems = content.folder_problems(root)
     ctx = content.new_context(config, default_register(), vocabulary)
     if cache is not None:
         cache.refer_to(ctx.register, vocabulary.themes)
@@ -169,6 +170,7 @@ def load(root: Path, *, drafts: bool = False, cache: ParseCache | None = None,
          keep_going: bool = False) -> LoadedSite:
     """Config, content and site model: everything read from disk and validated; raise
     SitegenError with every error found (see model_site for `keep_going`)."""
+    sources.confine(root)
     config, vocabulary = read_config(root)
     return model_site(read_content(root, config, vocabulary, cache), drafts=drafts,
                       keep_going=keep_going)

@@ -310,6 +310,22 @@ def parse_page(source: SourceFile, ctx: ContentContext,
     return page, Loaded(rendered.links, rendered.anchors)
 
 
+def folder_problems(root: Path) -> list[Problem]:
+    """content/posts/ must be a folder: without it a build would publish a site with no
+    posts at all (an empty folder is a site that has none yet)."""
+    posts = root / "content" / "posts"
+    if posts.is_dir():
+        return []
+    if posts.exists() or posts.is_symlink():
+        why = ("är ingen mapp (en fil eller en länk till en fil)" if posts.exists()
+               else "är en länk till något som inte finns")
+        return [Problem("content/posts", 0, f"{why}; inläggen ska ligga i mappen "
+                                            "content/posts/")]
+    return [Problem("content/posts", 0, "mappen saknas; inläggen ska ligga i "
+                                        "content/posts/<slug>.md (en tom mapp om det inte "
+                                        "finns några inlägg än)")]
+
+
 def content_names(root: Path, folder: str) -> list[str]:
     """Names of the Markdown files of content/<folder>/, sorted so output never depends
     on the file system's order (names, not Paths: 10,000 Paths cost a tenth of a second).

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen import content, urls
+from sitegen import content, sources, urls
 from sitegen.config import SiteConfig, load_config
 from sitegen.errors import Problem, SitegenError, did_you_mean
 from sitegen.model import Post
@@ -49,6 +49,7 @@ def new_post(root: Path, title: str, municipalities: Sequence[str], themes: Sequ
              *, category: str | None = None, today: dt.date | None = None) -> NewPost:
     """Write content/posts/<slug>.md; raise SitegenError (and write nothing) on any
     problem, including an existing file."""
+    sources.confine(root)
     config = load_config(root)
     vocabulary = content.load_vocabulary(root)
     if isinstance(config, list) or isinstance(vocabulary, list):
