@@ -226,6 +226,35 @@ CASES = [
          "otillåtna tecken"),
     Case("alias-quote", "sökväg ut ur output/", {NEW: visit("aliases: ['/a\"b/']\n")}, NEW, 6,
          "otillåtna tecken"),
+    Case("alias-encoded-dotdot", "sökväg ut ur output/", {NEW: visit("aliases: [/%2e%2e/]\n")},
+         NEW, 6, "får inte innehålla %2e"),
+    Case("alias-encoded-etc", "sökväg ut ur output/",
+         {NEW: visit("aliases: [/%2E%2e/%2e%2e/etc/]\n")}, NEW, 6, "får inte innehålla %2E"),
+    Case("alias-encoded-slash", "sökväg ut ur output/", {NEW: visit("aliases: [/a%2Fb/]\n")},
+         NEW, 6, "får inte innehålla %2F"),
+    Case("alias-encoded-backslash", "sökväg ut ur output/",
+         {NEW: visit("aliases: [/a%5c..%5cb/]\n")}, NEW, 6, "får inte innehålla %5c"),
+    Case("alias-encoded-nul", "sökväg ut ur output/", {NEW: visit("aliases: [/a%00b/]\n")},
+         NEW, 6, "får inte innehålla %00"),
+    Case("alias-long-segment", "för långa adresser",
+         {NEW: visit(f"aliases: [/2016/{'a' * 201}/]\n")}, NEW, 6, "för långt för ett filnamn"),
+    Case("alias-long-segment-utf8", "för långa adresser",
+         {NEW: visit(f"aliases: [/{'å' * 101}/]\n")}, NEW, 6, "(202 byte, högst 200)"),
+    Case("page-alias-long-segment", "för långa adresser",
+         {"content/pages/ny.md": post(f"title: Ny\naliases: [/{'x' * 300}.html]\n")},
+         "content/pages/ny.md", 3, "för långt för ett filnamn"),
+    Case("theme-long-name", "för långa adresser",
+         {THEMES: "- name: A\n- name: " + "Långt tema " * 20 + "\n  keep: true\n"}, THEMES, 2,
+         "temats adress: ledet langt-tema-"),
+    Case("theme-long-slug", "för långa adresser",
+         {THEMES: "- name: A\n  slug: " + "a" * 201 + "\n"}, THEMES, 2, "(201 byte, högst 200)"),
+    Case("category-long", "för långa adresser",
+         {"site.yaml": "title: T\nbase_url: https://example.org\ncategories:\n  kommunbesok: "
+                       "Besök\n  " + "k" * 201 + ": Lång\n"}, "site.yaml", 5,
+         "kategorin: ledet kkk"),
+    Case("redirect-long", "för långa adresser",
+         {"site.yaml": "title: T\nbase_url: https://example.org\nredirects:\n  /"
+                       + "r" * 201 + "/: /arkiv/\n"}, "site.yaml", 4, "för långt för ett filnamn"),
     Case("page-alias-dotdot", "sökväg ut ur output/",
          {"content/pages/ny.md": post("title: Ny\naliases: [/../x/]\n")},
          "content/pages/ny.md", 3, "får inte innehålla"),
@@ -391,6 +420,25 @@ def test_broken_input_gives_located_error_and_keeps_output(
     assert manifest(root / "output") == before
     assert not (root / ".output.staging").exists()
     assert elapsed < 5, f"{case.id} took {elapsed:.1f} s"
+
+
+CHECKED_AS_BUILT = [c for c in CASES if c.kind == "för långa adresser"
+                    or c.id.startswith("alias-encoded")]
+
+
+@pytest.mark.parametrize("case", CHECKED_AS_BUILT, ids=[c.id for c in CHECKED_AS_BUILT])
+def test_check_refuses_the_addresses_build_refuses(
+        case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A segment too long for a file name, or an encoded separator, is refused where it
+    is written (the source's path:line) by check as by build: not when the file is
+    written, naming sitegen's staging folder, while check passes."""
+    root = copy_site(tmp_path / "site")
+    mutate(root, case.files)
+    capsys.readouterr()
+    assert main(["--root", str(root), "check"]) == 1
+    out = capsys.readouterr().out
+    assert any(line.startswith(expected_prefix(case)) and case.fragment in line
+               for line in out.splitlines()), out
 
 
 def test_case_counts() -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sitegen import urls
 from sitegen.errors import Problem, did_you_mean
 from sitegen.slugs import SLUG_PATTERN
 from sitegen.yamlfile import Located, load_yaml, read_text
@@ -62,11 +63,13 @@ def _at_least_one(name: str) -> Rule:
 
 def _slugs_with_labels(value: dict[Any, Any], values: dict[str, Any],
                        doc: Located) -> list[Problem]:
-    return [Problem(doc.path, doc.line("categories", slug), f'kategorin "{slug}" ska vara en '
-                    "slug (a-z, 0-9, -) med en etikett som text")
-            for slug, label in value.items()
-            if not isinstance(slug, str) or not SLUG_PATTERN.match(slug)
-            or not isinstance(label, str)]
+    problems = [Problem(doc.path, doc.line("categories", slug), f'kategorin "{slug}" ska vara '
+                        "en slug (a-z, 0-9, -) med en etikett som text")
+                for slug, label in value.items()
+                if not isinstance(slug, str) or not SLUG_PATTERN.match(slug)
+                or not isinstance(label, str)]
+    return problems or [Problem(doc.path, doc.line("categories", slug), f"kategorin: {long}")
+                        for slug in value if (long := urls.long_segment(slug))]
 
 
 def _a_category(value: str, values: dict[str, Any], doc: Located) -> list[Problem]:

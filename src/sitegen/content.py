@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from markdown_it import MarkdownIt
 
-from sitegen import frontmatter
+from sitegen import frontmatter, urls
 from sitegen.config import SiteConfig
 from sitegen.errors import Problem, Severity, did_you_mean
 from sitegen.frontmatter import SKELETON_TEXT as SKELETON_TEXT
@@ -148,6 +148,11 @@ def parse_vocabulary(doc: Located) -> Vocabulary | list[Problem]:
         if not isinstance(slug, str) or not SLUG_PATTERN.match(slug):
             problems.append(Problem(doc.path, doc.line(index, "slug"),
                                     f'ogiltig slug "{slug}" (a-z, 0-9 och -)'))
+            continue
+        long = urls.long_segment(slug)
+        if long:
+            problems.append(Problem(doc.path, doc.line(index, "slug"), f"temats adress: {long}; "
+                                    "ge temat en kortare slug"))
             continue
         synonyms = entry.get("synonyms", [])
         if not isinstance(synonyms, list) or not all(isinstance(s, str) for s in synonyms):

@@ -28,12 +28,6 @@ from sitegen.slugs import slugify
 
 _PLAIN = re.compile(r"^[^\W\d_][\w .()-]*$")
 
-MAX_SLUG = 200
-"""The longest slug `new` makes. The slug is the file's name and a folder's in the
-output; file systems take 255 bytes a name, and editors add to it for their swap and
-backup files (`.slug.md.swp`, `slug.md~`)."""
-
-
 @dataclass(frozen=True)
 class NewPost:
     path: Path
@@ -90,10 +84,10 @@ def new_post(root: Path, title: str, municipalities: Sequence[str], themes: Sequ
     if not slug:
         problems.append(Problem("titel", 0, f'titeln "{title}" ger ingen adress; använd '
                                             "bokstäver eller siffror"))
-    elif len(slug) > MAX_SLUG:
-        problems.append(Problem("titel", 0, f"titeln ger en för lång adress ({len(slug)} tecken, "
-                                            f"högst {MAX_SLUG}); korta titeln. Adressen blir "
-                                            f"filens namn: {slug[:40]}…"))
+    elif len(slug) > urls.MAX_SEGMENT:
+        problems.append(Problem("titel", 0, f"titeln ger en för lång adress ({len(slug)} "
+                                            f"tecken, högst {urls.MAX_SEGMENT}); korta titeln. "
+                                            f"Adressen blir filens namn: {slug[:40]}…"))
     if problems:
         raise SitegenError(problems)
     shown = f"content/posts/{slug}.md"

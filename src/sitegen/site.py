@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -231,7 +232,17 @@ def alias_problem(alias: str, what: str = "aliaset") -> str | None:
     odd = odd_character(alias)
     if odd or any(ch in '<>"\'' or ch.isspace() for ch in alias):
         return f'{what} {alias!r} innehåller otillåtna tecken' + (f" ({odd})" if odd else "")
-    return None
+    encoded = _ENCODED_SEPARATOR.search(alias.split("?")[0])
+    if encoded:
+        return (f'{what} "{alias}" får inte innehålla {encoded.group()}: en webbserver '
+                "avkodar %2e, %2f, %5c och kodade styrtecken till . / \\ och styrtecken, "
+                "så adressen skulle aldrig nå sidan")
+    long = urls.long_segment(alias)
+    return f'{what}: {long}' if long else None
+
+
+_ENCODED_SEPARATOR = re.compile(r"%(?:2e|2f|5c|[01][0-9a-f]|7f)", re.IGNORECASE)
+"""Percent-encoded ., / and \\ (/%2e%2e/ is /../ to a server), and control characters."""
 
 
 def normalize_alias(alias: str) -> str:

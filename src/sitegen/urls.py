@@ -42,6 +42,24 @@ FEED_NAME = "atom.xml"
 """A term's feed lies beside its page: /kommun/botkyrka/atom.xml."""
 
 
+MAX_SEGMENT = 200
+"""The longest segment of an address, in bytes of UTF-8: each is the name of a folder
+or file in output/, and file systems take 255 bytes a name. `new` holds a post's slug
+to it too, since the slug is also the post's file name, to which editors add for their
+swap and backup files (`.slug.md.swp`, `slug.md~`)."""
+
+
+def long_segment(url: str) -> str | None:
+    """Why `url` cannot be written to output/ (a segment of its path is too long for a
+    file system), or None."""
+    for part in url.split("?")[0].split("/"):
+        size = len(part.encode("utf-8", "surrogatepass"))
+        if size > MAX_SEGMENT:
+            return (f"ledet {part[:30]}… är för långt för ett filnamn ({size} byte, "
+                    f"högst {MAX_SEGMENT})")
+    return None
+
+
 def _segment(url: str) -> str:
     return url.strip("/").split("/")[0]
 
