@@ -12,7 +12,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -405,10 +404,7 @@ def test_broken_input_gives_located_error_and_keeps_output(
     mutate(root, case.files)
     capsys.readouterr()
 
-    started = time.perf_counter()
     code = main(["--root", str(root), "build", "--no-search"])
-    elapsed = time.perf_counter() - started
-
     err = capsys.readouterr().err
     assert code == 1, err
     assert "Traceback" not in err
@@ -419,7 +415,6 @@ def test_broken_input_gives_located_error_and_keeps_output(
     assert err.splitlines()[-1].endswith("varningar")
     assert manifest(root / "output") == before
     assert not (root / ".output.staging").exists()
-    assert elapsed < 5, f"{case.id} took {elapsed:.1f} s"
 
 
 CHECKED_AS_BUILT = [c for c in CASES if c.kind == "för långa adresser"

@@ -146,3 +146,19 @@ def test_shortcuts_fail_loudly_when_markdown_its_rules_change(
     with pytest.raises(FastPathBroken, match="obvious_blocks"):
         make_parser()
     make_parser(FastPaths(obvious_blocks=False))
+
+
+SMALL_PATHOLOGICAL = [
+    "<" * 60, "<a" * 30, "[" * 60, "*" * 60, "[" * 30 + "]" * 30, "[\n" * 30, "![" * 30,
+    "[x]: /y/\n\n" + "[" * 60 + "]", "[" * 30 + "a" + "](" * 10 + "b" + ")" * 10,
+    "[\n" * 20 + "*a* [b](/c/)", "## a\n" * 30, "_a" * 30, "&#" * 30, "`" * 60,
+    "|a|\n|-|\n" + "|a\n" * 30, "[a\n*b*\n~~c~~ ![d\n",
+]
+"""Small versions of the posts benchmarks/pathological.py times at full size."""
+
+
+@pytest.mark.parametrize("text", SMALL_PATHOLOGICAL)
+def test_pathological_text_renders_as_markdown_it_renders_it(text: str) -> None:
+    # the shortcuts that keep these linear (_one_text, the parser without link rules)
+    # change nothing in what they render
+    assert render_markdown(make_parser(), text) == render_markdown(make_parser(PLAIN), text)

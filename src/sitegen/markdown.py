@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.parser_inline import ParserInline
 from markdown_it.rules_block.heading import heading
 from markdown_it.rules_block.paragraph import paragraph
 from markdown_it.rules_block.state_block import StateBlock
@@ -58,7 +59,10 @@ class FastPaths:
     """`_obvious_block` first in the block chain: 2,000 benchmark bodies 1.29 → 1.11 s of
     CPU (BENCHMARKS.md)."""
     plain_text: bool = True
-    """`_inline` in place of markdown-it's core inline rule: 1.34 → 1.11 s."""
+    """`_inline` in place of markdown-it's core inline rule: 1.34 → 1.11 s. It also keeps
+    text whose markup cannot close (900,000 `<` or `[`) from markdown-it's inline
+    rules, which try every such character: 6 s for the `<`, 20 s for the `[`; and text
+    where no link can close (450,000 lines of `[`) from its link rules: 40 s."""
 
 
 FAST_PATHS = FastPaths()
@@ -82,7 +86,7 @@ def make_parser(fast: FastPaths | None = None) -> MarkdownIt:
     if fast.obvious_blocks:
         md.block.ruler.before("table", "obvious_block", _obvious_block)
     if fast.plain_text:
-        md.core.ruler.at("inline", _inline)
+        md.core.ruler.at("inline", _inline_rule(_without_links()))
     return md
 
 
@@ -112,29 +116,69 @@ def _params(function: Callable[..., Any]) -> list[str]:
 INLINE_RULES = ("text", "newline", "escape", "backticks", "strikethrough", "emphasis", "link",
                 "image", "autolink", "entity")
 """The inline rules make_parser leaves on, html_inline aside: with html off it matches
-nothing (and `<`, which starts it, is in _INLINE_MARKUP for autolinks anyway)."""
-_INLINE_MARKUP = re.compile(r"[\n\\`~*_\[!<&]")
-"""The characters that start one of them but text: newline, escape, backticks,
-strikethrough, emphasis, link, image, autolink and entity."""
+nothing (so `<` matters only as the start of an autolink)."""
+_ALWAYS_MARKUP = re.compile(r"[\n\\`~*_]")
+"""The characters that start one of them but text wherever they are: newline, escape,
+backticks, strikethrough and emphasis. The others start an autolink (`<`), an entity
+(`&`), a link (`[`) or an image (`!`) only when what would close it follows: see
+`_one_text`."""
 
 
-def _inline(state: StateCore) -> None:
-    """markdown-it's core rule that parses the inline content of each block, except that
-    text with no character that starts inline markup becomes its one text token directly,
-    as the inline parser makes it: most paragraphs, items and headings, and ~15 % of
-    Markdown time on posts. Output is the same (tested)."""
-    parse = state.md.inline.parse
-    for token in state.tokens:
-        if token.type != "inline":
-            continue
-        if token.children is None:
-            token.children = []
-        if token.content and not _INLINE_MARKUP.search(token.content):
-            text = Token("text", "", 0)
-            text.content = token.content
-            token.children.append(text)
-        else:
-            parse(token.content, state.md, state.env, token.children)
+def _one_text(content: str, env: MutableMapping[str, Any]) -> bool:
+    """Whether markdown-it's inline rules would make `content` one text token: no
+    character in it starts inline markup, or only characters that cannot start any here
+    for want of what would close it: `<` with no `>` after it (an autolink; html is off),
+    `&` with no `;` (an entity), `[` and `!` where no link can close (`_links_close`)."""
+    if _ALWAYS_MARKUP.search(content):
+        return False
+    for opener, closer in (("<", ">"), ("&", ";")):
+        first = content.find(opener)
+        if first >= 0 and content.find(closer, first + 1) >= 0:
+            return False
+    return not _links_close(content, env)
+
+
+def _links_close(content: str, env: MutableMapping[str, Any]) -> bool:
+    """Whether a link or image could close in `content`: a label needs `](` after its
+    `[`, or `]` when the text defines references."""
+    first = min((at for at in (content.find("["), content.find("!")) if at >= 0), default=-1)
+    closer = "]" if "references" in env else "]("
+    return first >= 0 and content.find(closer, first + 1) >= 0
+
+
+def _without_links() -> ParserInline:
+    """make_parser's inline parser without the link and image rules, for text in which no
+    link can close. markdown-it tries a label at every `[` and reads on for its end: 0.1
+    ms a `[` when there is none, 40 s for a post of 450,000 lines of `[`."""
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    md.enable("strikethrough")
+    md.disable(["link", "image"])
+    return md.inline
+
+
+def _inline_rule(without_links: ParserInline) -> Callable[[StateCore], None]:
+    def _inline(state: StateCore) -> None:
+        """markdown-it's core rule that parses the inline content of each block, except
+        that text in which no character can start inline markup (`_one_text`) becomes
+        its one text token directly, as the inline parser makes it: most paragraphs,
+        items and headings, and ~15 % of Markdown time on posts; and text in which no
+        link can close is parsed without the link rules. Output is the same (tested)."""
+        for token in state.tokens:
+            if token.type != "inline":
+                continue
+            if token.children is None:
+                token.children = []
+            if not token.content:
+                state.md.inline.parse(token.content, state.md, state.env, token.children)
+            elif _one_text(token.content, state.env):
+                text = Token("text", "", 0)
+                text.content = token.content
+                token.children.append(text)
+            else:
+                parser = (state.md.inline if _links_close(token.content, state.env)
+                          else without_links)
+                parser.parse(token.content, state.md, state.env, token.children)
+    return _inline
 
 
 def _obvious_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
@@ -161,7 +205,6 @@ def _obvious_block(state: StateBlock, start: int, end: int, silent: bool) -> boo
     return False
 
 
-_TAGS = re.compile(r"<[^>]+>")
 _ANCHORED = frozenset({"h2", "h3", "h4"})
 
 
@@ -173,6 +216,7 @@ def render_markdown(md: MarkdownIt, text: str, *, line_offset: int = 0) -> Rende
     tokens = md.parse(text)
     toc: list[tuple[str, str]] = []
     anchors: set[str] = set()
+    counters: dict[str, int] = {}
     links: list[Link] = []
     first_paragraph = ""
     for index, token in enumerate(tokens):
@@ -186,7 +230,7 @@ def render_markdown(md: MarkdownIt, text: str, *, line_offset: int = 0) -> Rende
             inline = tokens[index + 1]
             anchor = _unique(_heading_slug("".join(
                 child.content for child in inline.children or ()
-                if child.type in ("text", "code_inline"))), anchors)
+                if child.type in ("text", "code_inline"))), anchors, counters)
             token.attrSet("id", anchor)
             anchors.add(anchor)
             if token.tag == "h2":
@@ -197,11 +241,17 @@ def render_markdown(md: MarkdownIt, text: str, *, line_offset: int = 0) -> Rende
     return Rendered(html, tuple(toc), frozenset(anchors), tuple(links), first_paragraph)
 
 
-def _unique(slug: str, taken: set[str]) -> str:
-    unique, number = slug, 1
-    while unique in taken:
+def _unique(slug: str, taken: set[str], counters: dict[str, int]) -> str:
+    """`slug`, or the first of slug-1, slug-2 … not taken. `counters` remembers where
+    each slug's search stopped, so 100,000 equal headings take linear time, not
+    quadratic (the result is the same: `taken` only grows)."""
+    unique, number = slug, counters.get(slug, 1)
+    if unique in taken:
         unique = f"{slug}-{number}"
-        number += 1
+        while unique in taken:
+            number += 1
+            unique = f"{slug}-{number}"
+        counters[slug] = number + 1
     return unique
 
 
@@ -233,7 +283,30 @@ def _plain(token: Token) -> str:
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
-    return _TAGS.sub("", "".join(parts)).strip()
+    return without_tags("".join(parts)).strip()
+
+
+def without_tags(text: str) -> str:
+    """`text` without what looks like a tag: re.sub(r"<[^>]+>", "", text), in linear
+    time. That expression tries every `<` and reads on to the end of the text when no `>`
+    follows: 300,000 `<` took 50 s."""
+    kept = []
+    start = 0
+    while True:
+        opening = text.find("<", start)
+        if opening < 0:
+            break
+        closing = text.find(">", opening + 1)
+        if closing < 0:
+            break  # no `>` after this `<`: none after any later `<` either
+        if closing == opening + 1:  # "<>" is no tag; go on after the "<"
+            kept.append(text[start:opening + 1])
+            start = opening + 1
+            continue
+        kept.append(text[start:opening])
+        start = closing + 1
+    kept.append(text[start:])
+    return "".join(kept)
 
 
 def summarize(text: str, limit: int = 220) -> str:
