@@ -129,15 +129,14 @@ def test_workers_end_when_the_build_that_forked_them_is_killed(tmp_path: Path) -
     pids = tmp_path / "pids"
     script = textwrap.dedent(f"""
         import os, signal, time
-        from sitegen.workers import fork_pool
+        from sitegen.workers import forked_map
 
         def work(_):
             with open({str(pids)!r}, "a") as f:
                 f.write(f"{{os.getpid()}}\\n")
             time.sleep(60)
 
-        with fork_pool(2) as pool:
-            pool.map_async(work, range(2), chunksize=1)
+        with forked_map(work, range(2), 2):
             while not os.path.exists({str(pids)!r}) or len(open({str(pids)!r}).read().split()) < 2:
                 time.sleep(0.02)
             os.kill(os.getpid(), signal.SIGKILL)
@@ -150,3 +149,41 @@ def test_workers_end_when_the_build_that_forked_them_is_killed(tmp_path: Path) -
     while any(map(_alive, workers)) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(map(_alive, workers))
+
+
+KILLED_WORKER = """
+import os, shutil, signal, sys
+from sitegen import execute, parsecache, workers
+from sitegen.cli import main
+
+parsecache.PARALLEL_PARSE_FROM = 2
+execute.PARALLEL_FROM = 2
+workers.os.cpu_count = lambda: 2  # also on a machine with one core
+
+def killed(*args):
+    os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer does
+
+setattr({module}, {function!r}, killed)
+shutil.rmtree(os.path.join({root!r}, ".sitegen-cache"))  # parse and render everything
+sys.exit(main(["--root", {root!r}, "build", "--no-search"]))
+"""
+
+
+@pytest.mark.parametrize("module, function", [("execute", "_run_share"),
+                                              ("parsecache", "_read_share")],
+                         ids=["render", "parse"])
+def test_a_killed_worker_fails_the_build_and_keeps_the_output(  # type: ignore[no-untyped-def]
+        make_site, module: str, function: str) -> None:
+    # multiprocessing.Pool forked a new worker and waited forever for the lost work; the
+    # timeout is the hang guard (the build fails as soon as the worker is gone)
+    root: Path = make_site("basic")
+    build(root, with_search=False)
+    before = tree(root / "output")
+    script = KILLED_WORKER.format(module=module, function=function, root=str(root))
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith("sitegen: en arbetsprocess avslutades oväntat"), done.stderr
+    assert "Traceback" not in done.stderr
+    assert tree(root / "output") == before
+    assert not (root / ".output.staging").exists()

@@ -22,7 +22,7 @@ from sitegen.plan import PageJob, Plan
 from sitegen.progress import Progress, silent
 from sitegen.rebuild import Rebuild
 from sitegen.templating import SEARCH_MARK, Templates
-from sitegen.workers import fork_pool, parallel_workers
+from sitegen.workers import forked_map, parallel_workers
 
 
 class Sink(Protocol):
@@ -196,8 +196,7 @@ class _Pages:
         size = -(-len(jobs) // (workers * CHUNKS_PER_WORKER))
         runs = [(start, start + size) for start in range(0, len(jobs), size)]
         try:
-            with fork_pool(workers) as pool:
-                pending = pool.imap(_run_share, runs, chunksize=1)
+            with forked_map(_run_share, runs, workers) as pending:
                 meanwhile()
                 shares = []
                 for share in pending:

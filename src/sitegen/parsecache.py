@@ -32,7 +32,7 @@ from sitegen.cachekey import digest, stat_key
 from sitegen.errors import Problem, SitegenError
 from sitegen.model import Post, Theme
 from sitegen.registry import County, Municipality, Register
-from sitegen.workers import fork_pool, parallel_workers
+from sitegen.workers import forked_map, parallel_workers
 
 UNREADABLE = (pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError,
               TypeError, IndexError, KeyError)
@@ -318,8 +318,8 @@ def _in_parallel(cache: ParseCache, pending: list[str], read: Read, parse: Parse
             outs = [files.enter_context(tempfile.TemporaryFile()) for _ in range(workers)]
         _SHARED = (cache, pending, read, parse, workers, outs)
         try:
-            with fork_pool(workers) as pool:
-                shares = pool.map(_read_share, range(workers), chunksize=1)
+            with forked_map(_read_share, range(workers), workers) as results:
+                shares = list(results)
         finally:
             _SHARED = None
         done: list[tuple[str, Handed]] = []
