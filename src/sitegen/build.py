@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
-from sitegen import content, files, output, pagetypes, search, sources, templating, urls
+from sitegen import buildlock, content, files, output, pagetypes, search, sources, templating, urls
 from sitegen.config import SiteConfig, load_config
 from sitegen.errors import Problem, SitegenError
 from sitegen.execute import Executed, execute
@@ -64,14 +64,27 @@ class BuildResult:
 
 def build(root: Path, out: Path | None = None, *, drafts: bool = False,
           force: bool = False, with_search: bool = True, incremental_build: bool = True,
-          progress: Progress = silent) -> BuildResult:
+          progress: Progress = silent, wait: bool = True,
+          waiting: Callable[[str], None] = lambda message: None) -> BuildResult:
     """Build the site in `root` into `out` (default root/output). The result is the same
     byte for byte whether the build is cold or incremental. `progress` hears how far the
-    build has come."""
+    build has come. One build at a time per site and output folder (buildlock): while
+    another holds them, wait (and say so through `waiting`) or, unless `wait`, fail."""
+    target = _output_folder(root, out, force)
     clock = _Clock()
+    with contextlib.ExitStack() as locked:
+        clock.time("lock", locked.enter_context,
+                   buildlock.held(root, target, wait=wait, waiting=waiting))
+        return _build(root, target, clock, drafts=drafts, force=force,
+                      with_search=with_search, incremental_build=incremental_build,
+                      progress=progress)
+
+
+def _build(root: Path, target: Path, clock: _Clock, *, drafts: bool, force: bool,
+           with_search: bool, incremental_build: bool, progress: Progress) -> BuildResult:
     progress("Läser innehållet", 0, None)
     clock.time("sources", sources.confine, root)
-    target = _output_folder(root, out, force)
+    clock.time("recover", output.recover, target)
     caches = clock.time("caches", Caches, root, target, (drafts, with_search),
                         incremental_build)
     if caches.nothing_changed():
@@ -296,7 +309,6 @@ def _output_folder(root: Path, out: Path | None, force: bool) -> Path:
     refused = output.target_problems(target, force=force, root=root)
     if refused:
         raise SitegenError(refused)
-    output.recover(target)
     return target
 
 

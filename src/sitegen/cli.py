@@ -45,7 +45,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         with _collector_paused(for_good=args.one_shot):
             result = build(root, Path(args.output) if args.output else None,
                            force=args.force, with_search=not args.no_search,
-                           progress=progress)
+                           progress=progress, wait=not args.no_wait,
+                           waiting=lambda message: say(message, sys.stderr))
     finally:
         progress.close()
     _print_problems(result.warnings)
@@ -184,6 +185,9 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true",
                    help="skriv över målmappen även om sitegen inte skapat den")
     p.add_argument("--no-search", action="store_true", help="hoppa över sökindexet (Pagefind)")
+    p.add_argument("--no-wait", action="store_true",
+                   help="avbryt direkt om en annan byggning av webbplatsen eller till samma "
+                        "målmapp pågår (standard: vänta på den)")
     p.set_defaults(run=cmd_build)
 
     p = sub.add_parser("import", parents=[talk], help="importera den gamla bloggen",

@@ -90,7 +90,8 @@ class Preview:
         problems: list[Problem] = []
         result: BuildResult | None = None
         try:
-            result = build(self.root, self.out, drafts=True, with_search=False)
+            result = build(self.root, self.out, drafts=True, with_search=False,
+                           waiting=lambda message: self.log(message + " ", end=""))
         except SitegenError as exc:
             problems = list(exc.problems)
         except Exception as exc:  # a preview server outlives a bug in one build
