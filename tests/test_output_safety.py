@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import output
+from sitegen import outpaths, output
 from sitegen.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -33,12 +33,12 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     "a\u200bb", "a\uff0fb", "\uff0e\uff0e/x", "a\nb", "a\u2028b",
 ])
 def test_paths_outside_or_odd_are_refused(path: str) -> None:
-    assert output.check_relative(path) is not None
+    assert outpaths.check_relative(path) is not None
 
 
 def test_a_normal_path_is_fine() -> None:
-    assert output.check_relative("kommun/botkyrka/index.html") is None
-    assert output.check_relative("kommunbesok/amal-sticker-ut/index.html") is None
+    assert outpaths.check_relative("kommun/botkyrka/index.html") is None
+    assert outpaths.check_relative("kommunbesok/amal-sticker-ut/index.html") is None
 
 
 def test_an_odd_file_name_in_assets_is_refused_and_nothing_written(

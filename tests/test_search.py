@@ -118,8 +118,8 @@ def test_missing_binary_is_a_clear_error_and_keeps_the_old_site(
     assert (root / "output" / "index.html").read_bytes() == before
     assert not (root / "output" / "pagefind").exists()
     assert "sticker ut igen" not in (root / "output" / "index.html").read_text(encoding="utf-8")
-    # no staging folder left behind (the cache folder is sitegen's own)
-    assert {p.name for p in tmp_path.iterdir()} - {".sitegen-cache"} == {
+    # no staging folder left behind (the cache folder and the build lock are sitegen's own)
+    assert {p.name for p in tmp_path.iterdir()} - {".sitegen-cache", ".output.lock"} == {
         "assets", "content", "layouts", "output", "site.yaml"}
 
 
@@ -146,7 +146,7 @@ def test_failing_binary_is_a_clear_error(tmp_path: Path,
     problem = caught.value.problems[0]
     assert str(problem) == "pagefind: Pagefind misslyckades: Error: could not read the site"
     assert not (root / "output").exists()
-    assert {p.name for p in (tmp_path / "site").iterdir()} - {".sitegen-cache"} == {
+    assert {p.name for p in (tmp_path / "site").iterdir()} - {".sitegen-cache", ".output.lock"} == {
         "assets", "content", "layouts", "site.yaml"}
 
 

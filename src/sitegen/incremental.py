@@ -7,7 +7,9 @@ different. Each is keyed on the salt (see `cachekey`).
 - The page cache: what the published site was built from (each page's fingerprint, the
   site's structure, which pages showed which bodies), so the next build can keep pages.
 - The last build: the stat of every input and the flags of the build that wrote
-  output/, so a build with nothing changed stops before it loads anything.
+  output/, so a build with nothing changed stops before it loads anything; and the
+  record of the tree it published (`tree`): when output/ no longer matches it, the
+  build trusts nothing it published and renders every page, repairing output/.
 
 `Caches` is what the build talks to; `rebuild` says which level applies.
 """
@@ -25,6 +27,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from sitegen import cachekey, rebuild
+from sitegen import tree as trees
 from sitegen.cachekey import digest, stat_key
 from sitegen.errors import Problem, Severity
 from sitegen.fingerprint import Fingerprinter
@@ -100,9 +103,13 @@ class PageCache:
     showed none are left out)."""
 
     @classmethod
-    def open(cls, root: Path, output: Path) -> PageCache:
+    def open(cls, root: Path, output: Path, *, trusted: bool = True) -> PageCache:
+        """The record of the site published in `output`; an empty one unless `trusted`
+        (output/ is no longer the tree its build recorded)."""
         name = digest(str(output).encode())
         path = root / CACHE_DIR / f"pages-{name}.pickle"
+        if not trusted:
+            return cls(path)
         stored = _load_pickle(path)
         current = identity(output / MARKER)
         if (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == current
@@ -166,21 +173,23 @@ class LastBuild:
     marker: str = ""
     summary: tuple[int, int, int, list[Problem]] = (0, 0, 0, [])
     """(posts, drafts, files, warnings)"""
+    tree: trees.Record = field(default_factory=dict)
+    """What output/ held when that build had published it."""
 
     @classmethod
     def open(cls, root: Path, output: Path) -> LastBuild:
         path = root / CACHE_DIR / f"last-{digest(str(output).encode())}.pickle"
         stored = _load_pickle(path)
-        if isinstance(stored, tuple) and len(stored) == 3:
-            return cls(path, stored[0], stored[1], stored[2])
+        if isinstance(stored, tuple) and len(stored) == 4:
+            return cls(path, *stored)
         return cls(path)
 
     def unchanged(self, inputs: str, marker: Path) -> bool:
         return bool(self.inputs) and inputs == self.inputs and identity(marker) == self.marker
 
-    def save(self, inputs: str, marker: str, summary: tuple[int, int, int, list[Problem]]
-             ) -> None:
-        _save_pickle(self.path, (inputs, marker, summary))
+    def save(self, inputs: str, marker: str, summary: tuple[int, int, int, list[Problem]],
+             published: trees.Record) -> None:
+        _save_pickle(self.path, (inputs, marker, summary, published))
 
 
 def site_salt(root: Path) -> str:
@@ -205,13 +214,16 @@ class Caches:
         self.last = LastBuild.open(root, target) if self.usable else None
         self.inputs, self._stats = (input_digest(root, self.salt, flags) if self.usable
                                     else ("", {}))
+        self.intact = self.last is not None and trees.intact(target, self.last.tree)
+        """output/ is the tree the last build published (else it is repaired)."""
         self.parse: ParseCache | None = None
         self.published = PageCache(Path())
         self._structure = ""
 
     def nothing_changed(self) -> rebuild.Rebuild | None:
         """Level NOTHING, when it applies (see rebuild.before_loading)."""
-        same = self.last is not None and self.last.unchanged(self.inputs, self.target / MARKER)
+        same = (self.last is not None and self.intact
+                and self.last.unchanged(self.inputs, self.target / MARKER))
         return rebuild.before_loading(caches=self.usable, inputs_same=same)
 
     @property
@@ -248,7 +260,8 @@ class Caches:
     def level(self, site: Site, assets: dict[str, Asset], output_ours: bool,
                 ) -> rebuild.Rebuild:
         """The level of this build (see rebuild.after_loading), with what it needs."""
-        self.published = published = PageCache.open(self.root, self.target)
+        self.published = published = PageCache.open(self.root, self.target,
+                                                    trusted=self.intact)
         cache = self.parse
         fingerprinter = None
         if cache is not None and output_ours:
@@ -296,7 +309,8 @@ class Caches:
                                for p in site.posts}
             published.save(self.target)
         if self.last is not None:
-            self.last.save(self.inputs, identity(self.target / MARKER), summary)
+            self.last.save(self.inputs, identity(self.target / MARKER), summary,
+                           trees.record(self.target))
 
 
 class Recorded(Protocol):

@@ -23,7 +23,7 @@ from typing import Any
 from sitegen import urls
 from sitegen.errors import Problem, did_you_mean
 from sitegen.lists import Entries, Lazy, Pager
-from sitegen.output import check_relative
+from sitegen.outpaths import check_relative
 from sitegen.site import Site
 
 Context = Callable[[], dict[str, Any]]

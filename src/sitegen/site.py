@@ -15,7 +15,7 @@ from sitegen.config import Redirect, SiteConfig
 from sitegen.errors import Problem, did_you_mean
 from sitegen.model import ItemFollowUp, NationalInput, Page, PlanItem, Post, Theme
 from sitegen.model import Status as ItemStatus
-from sitegen.output import odd_character
+from sitegen.outpaths import odd_character
 from sitegen.registry import County, Municipality
 from sitegen.related import Related, related_visits, visit_spans
 from sitegen.slugs import swedish_key
