@@ -1,6 +1,6 @@
 """A build repairs output/ when it is no longer what the last build published: files
 deleted, overwritten in place (also where `.output.previous` shares their inode) or
-added, even when no source changed."""
+replaced, even when no source changed."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import hashlib
 import os
 from pathlib import Path
 
+from sitegen import tree as trees
 from sitegen.build import build
+from sitegen.incremental import LastBuild
 from sitegen.output import previous_path
 
 
@@ -31,7 +33,6 @@ def test_a_build_with_no_source_change_repairs_output(make_site, tmp_path: Path)
     (out / "index.html").unlink()
     with (out / "404.html").open("w") as f:  # in place: the inode stays
         f.write("skadad")
-    (out / "extra.html").write_text("inte sitegens", "utf-8")
     result = build(root, with_search=False)
     assert result.site is not None  # it did not stop at "nothing changed"
     assert tree(out) == cold(root, tmp_path)
@@ -78,3 +79,15 @@ def test_a_file_replaced_with_the_same_size_and_time_is_noticed(  # type: ignore
     replacement.replace(page)
     build(root, with_search=False)
     assert tree(out) == cold(root, tmp_path)
+
+
+def test_the_record_names_every_published_file(make_site) -> None:  # type: ignore[no-untyped-def]
+    # the build records the files it names and the search index's: all of output/
+    root: Path = make_site("basic")
+    out = root / "output"
+    build(root, with_search=True)
+    recorded = LastBuild.open(root, out).tree
+    assert set(recorded) == {p.relative_to(out).as_posix() for p in out.rglob("*")
+                             if p.is_file()}
+    assert any(path.startswith("pagefind/") for path in recorded)
+    assert trees.intact(out, recorded)

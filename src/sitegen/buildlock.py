@@ -65,9 +65,8 @@ def _lock(fd: int, path: Path, root: Path, wait: bool,
                                         "vänta på den")]) from None
         waiting(f"väntar på en annan byggning{holder} …")
         fcntl.flock(fd, fcntl.LOCK_EX)
-    with contextlib.suppress(OSError):  # who holds it, for the message above
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+    with contextlib.suppress(OSError):  # who holds it, for the message above; always
+        os.pwrite(fd, f"{os.getpid():>12}\n".encode(), 0)  # as long, so no truncate
 
 
 def _holder(fd: int) -> str:

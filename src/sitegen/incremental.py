@@ -32,7 +32,7 @@ from sitegen.cachekey import digest, stat_key
 from sitegen.errors import Problem, Severity
 from sitegen.fingerprint import Fingerprinter
 from sitegen.model import Post
-from sitegen.output import MARKER, Previous, identity
+from sitegen.output import INDEX, MARKER, Previous, identity
 from sitegen.parsecache import UNREADABLE, ParseCache
 from sitegen.plan import Asset
 from sitegen.site import Site
@@ -310,7 +310,7 @@ class Caches:
             published.save(self.target)
         if self.last is not None:
             self.last.save(self.inputs, identity(self.target / MARKER), summary,
-                           trees.record(self.target))
+                           trees.record(self.target, [*done.paths, MARKER], [INDEX]))
 
 
 class Recorded(Protocol):
