@@ -5,8 +5,8 @@ with it before anything else: a file deleted, overwritten in place (which also c
 `.output.previous` where the two share an inode) or replaced shows as a different
 record. Then the build cannot trust what it published and renders every page, rewriting
 what differs, even when no source changed. The check is one lstat per published file:
-no file is read and no folder listed (a file added to output/ by hand is not noticed;
-the next build that changes something leaves it out).
+no file is read and no folder listed (so a file added to output/ by hand is not
+noticed).
 """
 
 from __future__ import annotations
