@@ -1,5 +1,6 @@
 """Markdown rendering: the policy on raw HTML and what the CSP needs."""
 
+import re
 from pathlib import Path
 
 import markdown_it.rules_core
@@ -9,6 +10,7 @@ from markdown_it import MarkdownIt
 
 from sitegen import markdown
 from sitegen.errors import FastPathBroken
+from sitegen.importers.html import without_comments
 from sitegen.markdown import (
     INLINE_RULES,
     PLAIN,
@@ -16,6 +18,7 @@ from sitegen.markdown import (
     _obvious_block,
     make_parser,
     render_markdown,
+    without_tags,
 )
 
 
@@ -162,3 +165,16 @@ def test_pathological_text_renders_as_markdown_it_renders_it(text: str) -> None:
     # the shortcuts that keep these linear (_one_text, the parser without link rules)
     # change nothing in what they render
     assert render_markdown(make_parser(), text) == render_markdown(make_parser(PLAIN), text)
+
+
+@pytest.mark.parametrize("text", ["a<b>c", "<>", "<<>", "<>>", "a<b<c>d>e", "<" * 50, "x<",
+                                  "<a>" * 5 + "<", "ett < två > tre", "<\n>", ""])
+def test_without_tags_is_the_regular_expression_it_replaced(text: str) -> None:
+    # the same result as re.sub(r"<[^>]+>", "", text), in linear time
+    assert without_tags(text) == re.sub(r"<[^>]+>", "", text)
+
+
+@pytest.mark.parametrize("text", ["a<!--x-->b", "<!--", "a<!-- <!-- -->b<!--c", "<!---->",
+                                  "<!-->x-->", "x<!--a-->y<!--b-->z", "<!--" * 50])
+def test_without_comments_is_the_regular_expression_it_replaced(text: str) -> None:
+    assert without_comments(text) == re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)
