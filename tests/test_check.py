@@ -300,3 +300,20 @@ def test_every_problem_of_a_file_with_errors_in_one_run(
     # The unused-theme warning waits while a post with errors (which may use it) is left.
     assert set(LINK_PROBLEMS[:-1]) <= set(lines)
     assert lines[-1] == "Kontrollerade 3 inlägg och 1 sida: 10 fel, 0 varningar; underkänd."
+
+
+def test_links_to_the_map_ledger_and_open_data_are_known(
+        repo_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_site(repo_root, tmp_path, "check-links")
+    post = root / "content/posts/aterbesok-i-botkyrka.md"
+    good = ["/kommun/#karta-uppfoljning", "/uppfoljning/", "/uppfoljning/pagar/",
+            "/uppfoljning/inte-uppfoljda/", "/uppfoljning/#per-lan", "/data/",
+            "/data/planpunkter.csv", "/data/datapackage.json",
+            "/lan/stockholms-lan/#lanets-kommuner"]
+    links = "".join(f"\n[länk {n}]({href})\n" for n, href in enumerate(good))
+    post.write_text(post.read_text("utf-8") + links + "\n[fel](/data/planpunkter.xlsx)\n",
+                    "utf-8")
+    _, out = run(root, capsys=capsys)
+    new = [line for line in out.splitlines()
+           if line.startswith("content/posts/aterbesok-i-botkyrka.md:")]
+    assert len(new) == 1 and '"/data/planpunkter.xlsx"' in new[0], out

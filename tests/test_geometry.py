@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from functools import reduce
 from pathlib import Path
+from typing import Any
 
 import pytest
 import shapely
 
-from sitegen.build import load
+from sitegen import geometry as geometry_module
+from sitegen.build import build, load
+from sitegen.check import check_site
+from sitegen.errors import SitegenError
 from sitegen.geometry import (
     PACKAGE_FILE,
     Geometry,
     Level,
     load_geometry,
+    parse_geometry,
     register_problems,
     visit_problems,
 )
@@ -127,3 +133,46 @@ def test_a_visited_municipality_without_a_shape_is_an_error_at_its_first_post() 
     assert [str(p) for p in visit_problems(site.by_municipality, doctored)] == [
         f"content/posts/forsta-besoket-i-habo.md:1: kommunen Habo (kod {habo.code}) besöks "
         f"men har ingen form i kartan {PACKAGE_FILE}"]
+
+
+def doctored_geometry(monkeypatch: pytest.MonkeyPatch, edit: Callable[[dict[str, Any]], None],
+                      ) -> None:
+    """The shipped geometry, changed by `edit`, in place of the shipped one."""
+    doc = json.loads(SHIPPED.read_text("utf-8"))
+    edit(doc)
+    geometry = parse_geometry(json.dumps(doc), PACKAGE_FILE)
+    monkeypatch.setattr(geometry_module, "_shipped", lambda: geometry)
+
+
+def test_a_build_stops_at_start_up_when_a_register_municipality_has_no_shape(
+        make_site, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    root = make_site("basic")
+    build(root, with_search=False)
+    published = (root / "output/index.html").read_bytes()
+    doctored_geometry(monkeypatch, lambda doc: doc["levels"]["land"]["shapes"].pop("2584"))
+    with pytest.raises(SitegenError) as caught:  # (the file is the caches' salt: cold)
+        build(root, with_search=False, incremental_build=False)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{PACKAGE_FILE}: kommunen 2584 (Kiruna) finns i registret men saknar form i kartan "
+        '(nivån "land")']
+    assert (root / "output/index.html").read_bytes() == published  # output/ untouched
+    assert check_site(root).problems == caught.value.problems
+
+
+def test_a_visited_municipality_without_a_shape_stops_the_build_at_its_post(
+        make_site, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    # Behind the start-up check (which would name the file first), the site model's own:
+    # a municipality a post visits must be drawable, or the map's pages cannot be made.
+    root = make_site("basic")
+    habo = default_register().lookup("Habo")
+    assert habo is not None
+    doctored_geometry(monkeypatch, lambda doc: doc["levels"]["lan"]["shapes"].pop(habo.code))
+    monkeypatch.setattr(geometry_module, "register_problems", lambda register, geometry: [])
+    with pytest.raises(SitegenError) as caught:
+        build(root, with_search=False)
+    errors = [str(p) for p in caught.value.problems if p.is_error]
+    assert errors == [
+        f"content/posts/forsta-besoket-i-habo.md:1: kommunen Habo (kod {habo.code}) besöks "
+        f"men har ingen form i kartan {PACKAGE_FILE}"]
+    assert not (root / "output").exists()
+    assert [str(p) for p in check_site(root).problems if p.is_error] == errors

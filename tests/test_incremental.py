@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import cachekey, content
+from sitegen import cachekey, content, overview
 from sitegen.build import BuildResult, build, load
 from sitegen.errors import SitegenError
 from sitegen.incremental import CACHE_DIR, PageCache, input_digest, site_salt
@@ -255,6 +255,63 @@ def test_a_body_shown_in_a_card_reaches_every_list_that_shows_the_card(
     assert all("Ett tillägg i slutet" in p.read_text("utf-8") for p in lists)
     assert result.rendered < result.files / 2
     assert snapshot(out) == cold(site, tmp_path, "cold")
+
+
+@pytest.fixture
+def data_made(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many times the open data were made from here on (one entry a build that made
+    them)."""
+    made: list[int] = []
+    data_files = overview.data_files
+
+    def counted(*args):  # type: ignore[no-untyped-def]
+        made.append(1)
+        return data_files(*args)
+
+    monkeypatch.setattr(overview, "data_files", counted)
+    return made
+
+
+FIRST_VISIT = "content/posts/forsta-besoket-i-habo.md"
+
+
+@pytest.mark.parametrize("change, remade, differs", [
+    # Only the body: the cards are the same, the files kept without asking their key.
+    ("body", False, set()),
+    # A heading: the card changes (the body's headings are in it), the data's key not.
+    ("heading", False, set()),
+    # The first paragraph is the post's summary, a field of besok.csv.
+    ("summary", True, {"besok.csv", "besok.json"}),
+    # A follow-up's status is a field of planpunkter.csv.
+    ("status", True, {"planpunkter.csv", "planpunkter.json"}),
+    # A template is no input of the data.
+    ("template", False, set()),
+])
+def test_the_open_data_are_made_again_only_when_what_they_show_changed(
+        site: Path, tmp_path: Path, data_made: list[int], change: str, remade: bool,
+        differs: set[str]) -> None:
+    data = site / "output" / "data"
+    files = [p for p in data.iterdir() if p.name != "index.html"]  # not the page
+    before = {p.name: (p.read_bytes(), p.stat().st_ino) for p in files}
+    if change == "body":
+        edit(site / FIRST_VISIT, "Det var svårt att", "Det var mycket svårt att")
+    elif change == "heading":
+        edit(site / FIRST_VISIT, "## Rekrytering", "## Rekrytering av socionomer")
+    elif change == "summary":
+        edit(site / FIRST_VISIT, "en kall dag", "en mycket kall dag")
+    elif change == "status":
+        edit(site / "content/posts/aterbesok-i-habo.md", "status: done", "status: in_progress")
+    else:
+        edit(site / "layouts/base.html", "Hoppa till innehållet", "Till innehållet")
+    result = build(site, with_search=False)
+    assert result.changed >= 1
+    assert data_made == ([1] if remade else [])
+    after = {p.name: (p.read_bytes(), p.stat().st_ino) for p in files}
+    assert len(after) == 11
+    assert {name for name in before if before[name][0] != after[name][0]} == differs
+    # An unchanged file is the published one (hard-linked: rsync sees nothing new).
+    assert all(after[name][1] == before[name][1] for name in before if name not in differs)
+    assert snapshot(site / "output") == cold(site, tmp_path, "cold")
 
 
 def test_a_build_with_errors_saves_what_it_parsed(make_site,  # type: ignore[no-untyped-def]

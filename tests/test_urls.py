@@ -17,9 +17,9 @@ REPO = Path(__file__).resolve().parent.parent
 
 def test_every_address_of_the_site_is_reserved() -> None:
     reserved = urls.RESERVED
-    assert reserved == {"kommun", "lan", "tema", "arkiv", "handlingsplaner", "medskick", "sok",
-                        "assets", "pagefind", "sida", "atom.xml", "sitemap.xml", "robots.txt",
-                        "404.html"}
+    assert reserved == {"kommun", "lan", "tema", "arkiv", "handlingsplaner", "medskick",
+                        "uppfoljning", "data", "sok", "assets", "pagefind", "sida", "atom.xml",
+                        "sitemap.xml", "robots.txt", "404.html"}
 
 
 @pytest.mark.parametrize("url, path", [

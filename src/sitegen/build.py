@@ -16,7 +16,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
-from sitegen import buildlock, content, files, output, pagetypes, search, sources, templating, urls
+from sitegen import (
+    buildlock,
+    content,
+    files,
+    geometry,
+    output,
+    pagetypes,
+    search,
+    sources,
+    templating,
+    urls,
+)
 from sitegen.config import SiteConfig, load_config
 from sitegen.errors import Problem, SitegenError
 from sitegen.execute import Executed, execute
@@ -121,11 +132,13 @@ def _build(root: Path, target: Path, clock: _Clock, *, drafts: bool, force: bool
 
 
 def read_config(root: Path) -> tuple[SiteConfig, content.Vocabulary]:
-    """site.yaml and the theme vocabulary; SitegenError with the problems of both."""
+    """site.yaml and the theme vocabulary; SitegenError with the problems of both, and
+    of the map's geometry if it cannot draw every municipality of the register."""
     config = load_config(root)
     vocabulary = content.load_vocabulary(root)
-    if isinstance(config, list) or isinstance(vocabulary, list):
-        problems = config if isinstance(config, list) else []
+    problems = geometry.startup_problems(default_register())
+    if isinstance(config, list) or isinstance(vocabulary, list) or problems:
+        problems += config if isinstance(config, list) else []
         problems += vocabulary if isinstance(vocabulary, list) else []
         raise SitegenError(problems)
     return config, vocabulary
@@ -173,6 +186,9 @@ def model_site(found: Content, *, drafts: bool, keep_going: bool = False) -> Loa
                       found.vocabulary.themes, invalid=found.invalid)
     if isinstance(site, list):
         raise SitegenError(problems + site)
+    unmapped = geometry.visit_problems(site.by_municipality, geometry.default_geometry())
+    if unmapped:  # the map's pages cannot be made, so not even `check` goes on
+        raise SitegenError(problems + unmapped)
     if any(p.is_error for p in problems) and not keep_going:
         raise SitegenError(problems)
     return LoadedSite(site, [p for p in problems if not p.is_error],

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from markdown_it import MarkdownIt
 
 from sitegen import frontmatter, urls
+from sitegen.cachekey import digest
 from sitegen.config import SiteConfig
 from sitegen.errors import Problem, Severity, did_you_mean
 from sitegen.frontmatter import SKELETON_TEXT as SKELETON_TEXT
@@ -268,6 +269,8 @@ def parse_post(source: SourceFile, ctx: ContentContext,
     if sum(p.is_error for p in problems) > before or title is None:
         return None
     rendered = render_markdown(ctx.md, body, line_offset=offset)
+    summary = summary or summarize(rendered.first_paragraph)
+    head = source.text[:len(source.text) - len(body)]  # the body is the text's end
     post = Post(
         slug=source.stem,
         title=title,
@@ -277,7 +280,7 @@ def parse_post(source: SourceFile, ctx: ContentContext,
         municipalities=municipalities,
         themes=themes,
         body_html=Html(rendered.html, key=source.path),
-        summary=summary or summarize(rendered.first_paragraph),
+        summary=summary,
         authors=authors,
         aliases=aliases,
         alias_lines=alias_lines,
@@ -287,6 +290,7 @@ def parse_post(source: SourceFile, ctx: ContentContext,
         followup=followup,
         source=Source(source.path, 1),
         toc=rendered.toc,
+        facts=digest(f"{source.path}\0{head}\0{summary}".encode()),
     )
     return post, Loaded(rendered.links, rendered.anchors)
 

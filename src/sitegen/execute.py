@@ -18,7 +18,7 @@ import jinja2
 
 from sitegen import templating
 from sitegen.errors import Problem
-from sitegen.plan import PageJob, Plan
+from sitegen.plan import FileJob, PageJob, Plan
 from sitegen.progress import Progress, silent
 from sitegen.rebuild import Rebuild
 from sitegen.templating import SEARCH_MARK, Templates
@@ -114,7 +114,10 @@ def execute(plan: Plan, templates: Templates, sink: Sink, rebuild: Rebuild,
     done = Executed(plan.paths, {job.path: job.template for job in plan.pages},
                     problems=list(plan.problems))
     for file in plan.files:
-        if sink.put(file.path, file.make_data()):
+        fingerprint, changed = _file(file, sink, rebuild)
+        if fingerprint is not None:
+            done.fingerprints[file.path] = fingerprint
+        if changed:
             done.changed.add(file.path)
     for copy in plan.copies:
         if not copy.source.is_file():
@@ -129,6 +132,21 @@ def execute(plan: Plan, templates: Templates, sink: Sink, rebuild: Rebuild,
     # Several pages fail the same way when one template is broken: report it once.
     done.problems = sorted(set(done.problems))
     return done
+
+
+def _file(job: FileJob, sink: Sink, rebuild: Rebuild) -> tuple[str | None, bool]:
+    """Write a file, or keep the published one while its key is the same (at BODIES,
+    where nothing a key covers can have changed, without asking the key): (its
+    fingerprint, whether its bytes differ from the published file's)."""
+    fingerprint = None
+    if job.key is not None:
+        previous = rebuild.previous.get(job.path)
+        if rebuild.keeps_unseen(job.path) and previous is not None and sink.keep(job.path):
+            return previous, False
+        fingerprint = rebuild.fingerprint_file(job.path, job.key)
+        if fingerprint is not None and fingerprint == previous and sink.keep(job.path):
+            return fingerprint, False
+    return fingerprint, sink.put(job.path, job.make_data())
 
 
 RENDERING = "Renderar sidor"

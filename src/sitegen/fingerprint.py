@@ -24,10 +24,13 @@ class Fingerprinter:
     register entries and themes for their keys (both are in the site-wide salt); lists
     passed to many pages (a theme's plan items) are digested once per build."""
 
-    def __init__(self, sources: dict[str, str], site_wide: str) -> None:
+    def __init__(self, sources: dict[str, str], site_wide: str, salt: str = "") -> None:
         self.sources = sources
         self.site_wide = site_wide
         """Digest of what every page may show besides its context (see Caches.rebuild)."""
+        self.salt = salt
+        """The caches' salt: sitegen, its libraries, the settings and the themes (what
+        a file with a key depends on besides its key; see plan.FileJob)."""
         self._memo: dict[int, tuple[Any, str]] = {}
         self._fields: dict[type, tuple[str, ...]] = {}
 
@@ -37,6 +40,9 @@ class Fingerprinter:
         for key in sorted(context):
             parts += (key, value(context[key]))
         return digest("\0".join(parts).encode())
+
+    def file(self, path: str, key: str) -> str:
+        return digest(f"{self.salt}\0{path}\0{key}".encode())
 
     def value(self, value: Any) -> str:
         kind = type(value)

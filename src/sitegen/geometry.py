@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sitegen.errors import Problem
+from sitegen.errors import Problem, SitegenError
 from sitegen.model import Post
 from sitegen.registry import Municipality, Register
 
@@ -101,6 +101,21 @@ def load_geometry(path: Path | None = None, shown: str | None = None,
 def _shipped() -> Geometry | list[Problem]:
     text = resources.files("sitegen").joinpath("data/karta.json").read_text("utf-8")
     return parse_geometry(text, PACKAGE_FILE)
+
+
+def startup_problems(register: Register) -> list[Problem]:
+    """At start-up: the shipped geometry cannot be read, or cannot draw the register."""
+    found = load_geometry()
+    return found if isinstance(found, list) else register_problems(register, found)
+
+
+def default_geometry() -> Geometry:
+    """The geometry shipped with sitegen (startup_problems has checked it); SitegenError
+    with its problems if it cannot be read."""
+    found = load_geometry()
+    if isinstance(found, list):
+        raise SitegenError(found)
+    return found
 
 
 def register_problems(register: Register, geometry: Geometry) -> list[Problem]:

@@ -267,7 +267,7 @@ class Caches:
         if cache is not None and output_ours:
             site_wide = self._site_wide(site, assets, cache)
             self._structure = structure(site_wide, site.posts, cache.cards)
-            fingerprinter = Fingerprinter(cache.digests, site_wide)
+            fingerprinter = Fingerprinter(cache.digests, site_wide, cache.salt)
 
         def showing() -> frozenset[str]:
             assert cache is not None

@@ -10,6 +10,7 @@ chart is one image (role="img") named by its title: the table gives the figures.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import escape
@@ -24,7 +25,7 @@ from sitegen.summaries import (
     Outcome,
     StatusCounts,
     Summaries,
-    outcomes,
+    outcome_of,
     percent,
 )
 
@@ -92,10 +93,14 @@ def by_year(summaries: Summaries) -> Chart:
 def entries_by_outcome(site: Site) -> dict[Outcome, list[PlanEntry]]:
     """Every plan item under its outcome (OUTCOMES order, empty ones included), newest
     visit first: the ledger's lists filtered by status."""
+    return split_by_outcome(site.plan_entries(site.posts))
+
+
+def split_by_outcome(entries: Iterable[PlanEntry]) -> dict[Outcome, list[PlanEntry]]:
+    """`entries` under their outcomes (OUTCOMES order, empty ones included), in order."""
     found: dict[Outcome, list[PlanEntry]] = {o: [] for o in OUTCOMES}
-    for post in site.posts:
-        for item, outcome in zip(post.plan, outcomes(site, post), strict=True):
-            found[outcome].append(PlanEntry(item, post, site.statuses.get((post.slug, item.id))))
+    for entry in entries:
+        found[outcome_of(entry.status)].append(entry)
     return found
 
 
@@ -164,3 +169,12 @@ def chart_legend(prefix: str) -> list[Key]:
                                  f'x="0.5" y="0.5" width="23" height="15"/>'
                                  f'</svg>'))
     return keys
+
+
+def outcome_counts(site: Site) -> StatusCounts:
+    """How many plan items ended up where, from the follow-ups alone (without walking
+    every item: the page plan needs these counts on every build)."""
+    total = sum(len(post.plan) for post in site.posts)
+    found = Counter(outcome_of(status) for status in site.statuses.values())
+    found[Outcome.NOT_FOLLOWED_UP] += total - len(site.statuses)
+    return StatusCounts.of(found)

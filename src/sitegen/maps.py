@@ -90,6 +90,8 @@ class MapRow:
     category: Category
     url: str | None
     """Its page; None when it was never visited (it has none)."""
+    followup: Category = NOT_VISITED
+    """Where it is on the follow-up view (for a table beside both views)."""
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,8 @@ def table_rows(register: Register, summaries: Summaries, url: Callable[[Municipa
         if visited_only and not summary.visits:
             continue
         rows.append(MapRow(m, summary, category(summary, view),
-                           url(m) if summary.visits else None))
+                           url(m) if summary.visits else None,
+                           category(summary, View.FOLLOWUP)))
     return sorted(rows, key=lambda r: (swedish_key(r.municipality.county.name),
                                        swedish_key(r.municipality.name)))
 

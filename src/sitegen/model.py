@@ -200,6 +200,11 @@ class Post:
     export_order: int | None = None
     """Its place in the old blog's export (1 = first), as the importer found it: the order
     of the posts whose date was lost (see site.post_order)."""
+    facts: str = ""
+    """Digest of what the post says besides its body: the file's name and frontmatter,
+    and the summary (which may come from the body's first paragraph). The open data are
+    made of these alone (with the registers and settings), so an edit of a body that
+    leaves them alone leaves the data alone."""
 
     @property
     def url(self) -> str:

@@ -35,16 +35,39 @@ class Field:
 
 
 @dataclass(frozen=True)
-class Table:
+class Schema:
+    """What a table holds, without its rows: what the data page explains."""
+
     name: str
     """The files' base name: `<name>.csv`, `<name>.json`."""
     title: str
     description: str
     fields: tuple[Field, ...]
-    rows: list[tuple[Value, ...]]
     primary_key: tuple[str, ...]
     foreign_keys: tuple[tuple[str, str, str], ...] = ()
     """(field, other table, its field)."""
+
+    @property
+    def files(self) -> tuple[str, str]:
+        return f"{self.name}.csv", f"{self.name}.json"
+
+
+@dataclass(frozen=True)
+class Table:
+    schema: Schema
+    rows: list[tuple[Value, ...]]
+
+    @property
+    def name(self) -> str:
+        return self.schema.name
+
+    @property
+    def title(self) -> str:
+        return self.schema.title
+
+    @property
+    def fields(self) -> tuple[Field, ...]:
+        return self.schema.fields
 
 
 def _f(name: str, type_: str, title: str, description: str) -> Field:
@@ -66,16 +89,10 @@ def published(site: Site) -> tuple[Post, ...]:
                           if p.is_visit or p.plan or p.national_input or p.followup])
 
 
-def tables(site: Site, register: Register, summaries: Summaries,
-           absolute: Callable[[str], str]) -> list[Table]:
-    """Every table of the data package. `absolute` makes a site path a full URL."""
-    posts = published(site)
-    return [_visits(posts, site, absolute), _plan(posts, site), _inputs(posts),
-            _municipalities(register, summaries), _themes(site)]
-
-
-def _visits(posts: tuple[Post, ...], site: Site, absolute: Callable[[str], str]) -> Table:
-    fields = (
+VISITS = Schema(
+    "besok", "Besök",
+    "Ett inlägg per rad: besöken, och andra inlägg som har en plan eller medskick.",
+    (
         _f("id", "string", "Id", "Inläggets slug: unik, och sista delen av adressen."),
         _f("titel", "string", "Titel", "Inläggets rubrik."),
         _f("datum", "date", "Datum", "Besökets datum (ÅÅÅÅ-MM-DD); tomt där datumet gick "
@@ -89,19 +106,13 @@ def _visits(posts: tuple[Post, ...], site: Site, absolute: Callable[[str], str])
                                                  "återbesök följer upp; tomt annars."),
         _f("adress", "string", "Adress", "Inläggets adress på webbplatsen."),
         _f("sammanfattning", "string", "Sammanfattning", "Inläggets sammanfattning."),
-    )
-    rows: list[tuple[Value, ...]] = [
-        (p.slug, p.title, p.date_iso or None, p.category,
-         _joined(m.code for m in p.municipalities), _slugs(p.themes),
-         p.followup.of if p.followup else "", absolute(p.url), p.summary)
-        for p in posts]
-    return Table("besok", "Besök",
-                 "Ett inlägg per rad: besöken, och andra inlägg som har en plan eller medskick.",
-                 fields, rows, ("id",), (("foljer_upp", "besok", "id"),))
+    ),
+    ("id",), (("foljer_upp", "besok", "id"),))
 
-
-def _plan(posts: tuple[Post, ...], site: Site) -> Table:
-    fields = (
+PLAN = Schema(
+    "planpunkter", "Planpunkter",
+    "En rad per punkt i kommunernas planer för handling, med uppföljningen.",
+    (
         _f("besok", "string", "Besök", "Id för besöket vars plan för handling punkten hör till."),
         _f("punkt", "string", "Punkt", "Punktens id i planen (dess nummer, om inget annat "
                                        "angavs)."),
@@ -114,37 +125,23 @@ def _plan(posts: tuple[Post, ...], site: Site) -> Table:
         _f("uppfoljd_i", "string", "Uppföljd i", "Id för återbesöket som gav statusen; tomt "
                                                  "om punkten inte följdes upp."),
         _f("anteckning", "string", "Anteckning", "Återbesökets anteckning om punkten."),
-    )
-    rows: list[tuple[Value, ...]] = []
-    for post in posts:
-        for item, outcome in zip(post.plan, outcomes(site, post), strict=True):
-            status = site.statuses.get((post.slug, item.id))
-            rows.append((post.slug, item.id, item.text, _slugs(item.themes), outcome.value,
-                         outcome.label, status.by.slug if status else "",
-                         status.followup.note if status else ""))
-    return Table("planpunkter", "Planpunkter",
-                 "En rad per punkt i kommunernas planer för handling, med uppföljningen.",
-                 fields, rows, ("besok", "punkt"),
-                 (("besok", "besok", "id"), ("uppfoljd_i", "besok", "id")))
+    ),
+    ("besok", "punkt"), (("besok", "besok", "id"), ("uppfoljd_i", "besok", "id")))
 
-
-def _inputs(posts: tuple[Post, ...]) -> Table:
-    fields = (
+INPUTS = Schema(
+    "medskick", "Medskick till nationell nivå", "En rad per medskick till nationell nivå.",
+    (
         _f("besok", "string", "Besök", "Id för besöket där medskicket gavs."),
         _f("nummer", "integer", "Nummer", "Medskickets ordning i besöket, från 1."),
         _f("text", "string", "Text", "Medskicket till nationell nivå."),
         _f("teman", "string", "Teman", "Medskickets teman (slug), åtskilda med kommatecken."),
-    )
-    rows: list[tuple[Value, ...]] = [
-        (post.slug, n, entry.text, _slugs(entry.themes))
-        for post in posts for n, entry in enumerate(post.national_input, 1)]
-    return Table("medskick", "Medskick till nationell nivå",
-                 "En rad per medskick till nationell nivå.", fields, rows,
-                 ("besok", "nummer"), (("besok", "besok", "id"),))
+    ),
+    ("besok", "nummer"), (("besok", "besok", "id"),))
 
-
-def _municipalities(register: Register, summaries: Summaries) -> Table:
-    fields = (
+MUNICIPALITIES = Schema(
+    "kommuner", "Kommuner",
+    "Sveriges 290 kommuner (SCB:s register) och vad som hände i var och en.",
+    (
         _f("kod", "string", "Kommunkod", "Kommunens fyrsiffriga kod i SCB:s register."),
         _f("namn", "string", "Namn", "Kommunens namn som registret skriver det."),
         _f("lanskod", "string", "Länskod", "Länets tvåsiffriga kod."),
@@ -152,29 +149,76 @@ def _municipalities(register: Register, summaries: Summaries) -> Table:
         _f("besok", "integer", "Besök", "Antal besök i kommunen."),
         _f("planpunkter", "integer", "Planpunkter", "Antal punkter i besökens planer."),
         _f("medskick", "integer", "Medskick", "Antal medskick från besöken."),
-    )
-    rows: list[tuple[Value, ...]] = []
-    for m in sorted(register.municipalities, key=lambda m: m.code):
-        s = summaries.of(m)
-        rows.append((m.code, m.name, m.county.code, m.county.name, len(s.visits),
-                     s.plan.total, s.inputs))
-    return Table("kommuner", "Kommuner",
-                 "Sveriges 290 kommuner (SCB:s register) och vad som hände i var och en.",
-                 fields, rows, ("kod",))
+    ),
+    ("kod",))
 
-
-def _themes(site: Site) -> Table:
-    fields = (
+THEMES = Schema(
+    "teman", "Teman", "Temaförteckningen som inläggen och punkterna använder.",
+    (
         _f("slug", "string", "Slug", "Temats id, som i adressen /tema/<slug>/."),
         _f("namn", "string", "Namn", "Temats namn."),
         _f("beskrivning", "string", "Beskrivning", "Vad temat omfattar."),
         _f("synonymer", "string", "Synonymer", "Andra ord för temat, åtskilda med "
                                                "kommatecken."),
-    )
-    rows: list[tuple[Value, ...]] = [
-        (t.slug, t.name, t.description, _joined(t.synonyms)) for t in site.themes]
-    return Table("teman", "Teman", "Temaförteckningen som inläggen och punkterna använder.",
-                 fields, rows, ("slug",))
+    ),
+    ("slug",))
+
+SCHEMAS = (VISITS, PLAN, INPUTS, MUNICIPALITIES, THEMES)
+"""Every table of the data package, in its order."""
+PACKAGE = "datapackage.json"
+
+
+def tables(site: Site, register: Register, summaries: Summaries,
+           absolute: Callable[[str], str]) -> list[Table]:
+    """Every table of the data package. `absolute` makes a site path a full URL."""
+    posts = published(site)
+    return [Table(VISITS, _visits(posts, absolute)), Table(PLAN, _plan(posts, site)),
+            Table(INPUTS, _inputs(posts)), Table(MUNICIPALITIES, _municipalities(
+                register, summaries)), Table(THEMES, _themes(site))]
+
+
+def row_counts(site: Site, register: Register) -> dict[str, int]:
+    """How many rows each table has (without making them)."""
+    posts = published(site)
+    return {VISITS.name: len(posts), PLAN.name: sum(len(p.plan) for p in posts),
+            INPUTS.name: sum(len(p.national_input) for p in posts),
+            MUNICIPALITIES.name: len(register.municipalities), THEMES.name: len(site.themes)}
+
+
+def _visits(posts: tuple[Post, ...], absolute: Callable[[str], str]) -> list[tuple[Value, ...]]:
+    return [(p.slug, p.title, p.date_iso or None, p.category,
+             _joined(m.code for m in p.municipalities), _slugs(p.themes),
+             p.followup.of if p.followup else "", absolute(p.url), p.summary)
+            for p in posts]
+
+
+def _plan(posts: tuple[Post, ...], site: Site) -> list[tuple[Value, ...]]:
+    rows: list[tuple[Value, ...]] = []
+    for post in posts:
+        for item, outcome in zip(post.plan, outcomes(site, post), strict=True):
+            status = site.statuses.get((post.slug, item.id))
+            rows.append((post.slug, item.id, item.text, _slugs(item.themes), outcome.value,
+                         outcome.label, status.by.slug if status else "",
+                         status.followup.note if status else ""))
+    return rows
+
+
+def _inputs(posts: tuple[Post, ...]) -> list[tuple[Value, ...]]:
+    return [(post.slug, n, entry.text, _slugs(entry.themes))
+            for post in posts for n, entry in enumerate(post.national_input, 1)]
+
+
+def _municipalities(register: Register, summaries: Summaries) -> list[tuple[Value, ...]]:
+    rows: list[tuple[Value, ...]] = []
+    for m in sorted(register.municipalities, key=lambda m: m.code):
+        s = summaries.of(m)
+        rows.append((m.code, m.name, m.county.code, m.county.name, len(s.visits),
+                     s.plan.total, s.inputs))
+    return rows
+
+
+def _themes(site: Site) -> list[tuple[Value, ...]]:
+    return [(t.slug, t.name, t.description, _joined(t.synonyms)) for t in site.themes]
 
 
 def csv_bytes(table: Table) -> bytes:
@@ -212,7 +256,7 @@ def datapackage(site: Site, all_tables: list[Table]) -> dict[str, Any]:
         if config.data_license_url:
             licence["path"] = config.data_license_url
         package["licenses"] = [licence]
-    package["resources"] = [_resource(t) for t in all_tables] + [
+    package["resources"] = [_resource(t.schema) for t in all_tables] + [
         {"name": f"{t.name}-json", "path": f"{t.name}.json", "format": "json",
          "mediatype": "application/json", "encoding": "utf-8",
          "title": f"{t.title} (JSON)",
@@ -221,7 +265,7 @@ def datapackage(site: Site, all_tables: list[Table]) -> dict[str, Any]:
     return package
 
 
-def _resource(table: Table) -> dict[str, Any]:
+def _resource(table: Schema) -> dict[str, Any]:
     schema: dict[str, Any] = {
         "fields": [{"name": f.name, "type": f.type, "title": f.title,
                     "description": f.description} for f in table.fields],
@@ -245,6 +289,6 @@ def data_files(site: Site, register: Register, summaries: Summaries) -> dict[str
         files[f"{table.name}.csv"] = csv_bytes(table)
         files[f"{table.name}.json"] = json_bytes(table)
     package = datapackage(site, all_tables)
-    files["datapackage.json"] = (json.dumps(package, ensure_ascii=False, indent=1)
+    files[PACKAGE] = (json.dumps(package, ensure_ascii=False, indent=1)
                                  + "\n").encode("utf-8")
     return files

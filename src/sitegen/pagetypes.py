@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sitegen import urls
+from sitegen import overview, urls
 from sitegen.lists import (
     Crumb,
     Entries,
@@ -26,7 +26,7 @@ from sitegen.lists import (
     sorted_newest,
 )
 from sitegen.model import Post, Theme
-from sitegen.plan import Asset, PageType, Plan, Planner, as_json
+from sitegen.plan import Asset, Later, PageType, Plan, Planner, as_json
 from sitegen.plan import plan_site as _plan_site
 from sitegen.redirects import server_rules
 from sitegen.registry import County, Municipality
@@ -52,7 +52,8 @@ def home(plan: Planner) -> None:
     plan.page(urls.HOME, "home.html", title=site.config.title, crumbs=[],
               latest=[p for p in visits if p.date], undated=[p for p in visits if not p.date],
               municipality_count=len(site.by_municipality),
-              visit_count=sum(p.is_visit for p in site.posts))
+              visit_count=sum(p.is_visit for p in site.posts),
+              glance=Later(overview.glance, plan))
 
 
 def posts(plan: Planner) -> None:
@@ -100,13 +101,14 @@ def pages(plan: Planner) -> None:
 def municipalities(plan: Planner) -> None:
     site = plan.site
     plan.page(urls.MUNICIPALITIES, "municipalities.html", title="Kommuner",
-              crumbs=[], by_county=site.by_county,
-              description="Alla besökta kommuner, län för län, med antal inlägg.", counts={
-                  m: len(ps) for m, ps in site.by_municipality.items()})
+              crumbs=[], map=Later(overview.country_maps, plan),
+              description="Sveriges kommuner på en karta efter besök och uppföljning, och "
+                          "alla besökta kommuner i en tabell, län för län.")
     for municipality, posts in site.by_municipality.items():
         plan.paginated(
             municipality.url, "municipality.html", posts,
             title=municipality.name, municipality=municipality,
+            map=Later(overview.municipality_map, plan, municipality),
             first_page=partial(_municipality_lists, plan.entries, municipality, posts),
             crumbs=[Crumb("Kommuner", urls.MUNICIPALITIES),
                     Crumb(municipality.county.name, municipality.county.url)],
@@ -122,15 +124,15 @@ def counties(plan: Planner) -> None:
               counts={c: sum(len(site.by_municipality[m]) for m in ms)
                       for c, ms in site.by_county.items()})
     for county, members in site.by_county.items():
-        plan.page(county.url, "county.html", partial(_county_context, plan.entries, county,
-                                                     members))
+        plan.page(county.url, "county.html", partial(_county_context, plan, county, members))
 
 
-def _county_context(entries: Entries, county: County, members: Sequence[Municipality],
+def _county_context(plan: Planner, county: County, members: Sequence[Municipality],
                     ) -> dict[str, Any]:
-    summaries = entries.summaries
+    summaries = plan.entries.summaries
     return dict(title=county.name, county=county, summary=summaries.counties[county],
                 municipalities=[summaries.of(m) for m in members], outcomes=OUTCOMES,
+                map=overview.county_map(plan, county),
                 crumbs=[Crumb("Län", urls.COUNTIES)],
                 description=f"Kommunbesök i {county.name}: besök, planer för handling och "
                             "medskick per kommun.")
@@ -251,7 +253,7 @@ def robots(plan: Planner) -> None:
 
 PAGE_TYPES: tuple[PageType, ...] = (
     assets, home, posts, pages, municipalities, counties, themes, archive, search,
-    aggregates, feeds, not_found, aliases, robots,
+    aggregates, overview.ledger, overview.open_data, feeds, not_found, aliases, robots,
 )
 """Every page type, in the order their pages are planned (and rendered). The sitemap,
 made last, lists the pages of all of them."""

@@ -30,6 +30,21 @@ Context = Callable[[], dict[str, Any]]
 """Makes a page's template context: only when the page is fingerprinted or rendered."""
 
 
+class Later:
+    """A value of a page's context made only when the page is fingerprinted or rendered,
+    `Later(function, *args)`: so one key of a context given as keywords (a map) costs
+    nothing for a page a rebuild keeps."""
+
+    __slots__ = ("args", "make")
+
+    def __init__(self, make: Callable[..., Any], *args: Any) -> None:
+        self.make = make
+        self.args = args
+
+    def __call__(self) -> Any:
+        return self.make(*self.args)
+
+
 @dataclass(frozen=True, slots=True)
 class PageJob:
     """A page rendered from a template."""
@@ -44,7 +59,11 @@ class PageJob:
     would hide)."""
 
     def make_context(self) -> dict[str, Any]:
-        return self.context() if callable(self.context) else self.context
+        context = self.context() if callable(self.context) else self.context
+        if any(type(value) is Later for value in context.values()):
+            context = {key: value() if type(value) is Later else value
+                       for key, value in context.items()}
+        return context
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +72,10 @@ class FileJob:
 
     path: str
     data: bytes | Callable[[], bytes]
+    key: Callable[[], str] | None = None
+    """For a file that is costly to make: a digest of everything its bytes depend on
+    besides sitegen, its libraries and the site's settings and themes (the caches' salt).
+    A rebuild keeps the published file while the key is the same, without making it."""
 
     def make_data(self) -> bytes:
         return self.data() if callable(self.data) else self.data
@@ -105,6 +128,8 @@ class Planner:
         self.plan = Plan()
         self._claimed: dict[str, None] = {}
         """Every output path planned, in order."""
+        self._listed: list[str] = []
+        """Files that are not pages but belong in the sitemap (the open data)."""
 
     @cached_property
     def moved(self) -> list[tuple[str, str, str]]:
@@ -146,12 +171,14 @@ class Planner:
             self.page(urls.paged(base, number), template, partial(
                 _page_context, items, per_page, number, count, base, first_page, context))
 
-    def file(self, path: str, data: bytes | Callable[[], bytes], shown: str = "output/",
-             ) -> None:
+    def file(self, path: str, data: bytes | Callable[[], bytes], shown: str = "output/", *,
+             key: Callable[[], str] | None = None, listed: bool = False) -> None:
         """A file that is not rendered from a template; a problem with its path is
-        reported at `shown`."""
+        reported at `shown`. `key`: see FileJob; `listed`: the sitemap lists it."""
         if self._claim(path, shown):
-            self.plan.files.append(FileJob(path, data))
+            self.plan.files.append(FileJob(path, data, key))
+            if listed:
+                self._listed.append(path)
 
     def _claim(self, path: str, shown: str) -> bool:
         """Claim `path` for a file of the site; False (a problem at `shown`) if no file
@@ -182,12 +209,13 @@ class Planner:
 
     def sitemap(self) -> None:
         """sitemap.xml: every HTML page planned so far but the 404 page, the redirect
-        pages and assets, with the dates of posts."""
+        pages and assets, and the files planned as listed, with the dates of posts."""
         aliases = {old for old, _, _ in self.moved}
-        listed = sorted(
-            url for url in (urls.url_of(path) for path in self._claimed
-                            if path.endswith(".html") and path != urls.served_by(urls.NOT_FOUND))
-            if url not in aliases and not url.startswith(urls.ASSETS))
+        pages = [url for url in (urls.url_of(path) for path in self._claimed
+                                 if path.endswith(".html")
+                                 and path != urls.served_by(urls.NOT_FOUND))
+                 if url not in aliases and not url.startswith(urls.ASSETS)]
+        listed = sorted(pages + [urls.url_of(path) for path in self._listed])
         lastmod = {p.url: p.date for p in self.site.posts if p.date}
         self.page(urls.SITEMAP, "sitemap.xml", urls=listed, lastmod=lastmod)
 
@@ -204,8 +232,9 @@ class Planner:
                     + did_you_mean(redirect.new, known)))
 
 
-FIRST_PAGE_ONLY = ("plan", "inputs")
-"""What a term's first page lists besides its posts; later pages get these empty."""
+FIRST_PAGE_ONLY = ("plan", "inputs", "map")
+"""What a term's first page shows besides its posts (its plan, national input and map);
+later pages get these empty."""
 
 
 def _page_context(items: Sequence[Any] | Lazy, per_page: int, number: int, count: int,

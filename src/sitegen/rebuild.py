@@ -8,9 +8,12 @@
   site-wide inputs) is the published build's: no more than posts' bodies changed. A
   body is shown only through its post's Html, which records every page that shows it,
   so only the pages that showed a changed body can differ: only they get a context,
-  a fingerprint and, if it changed, a render. Every other page is kept as published.
+  a fingerprint and, if it changed, a render. Every other page is kept as published,
+  and so is every file with a key (plan.FileJob: the open data), whose key the cards
+  cover.
 - FINGERPRINTS: anything else, with the caches: every page's context is made and
-  fingerprinted, and only pages whose fingerprint changed are rendered.
+  fingerprinted, and only pages whose fingerprint changed are rendered; a file with a
+  key is made only when its key changed.
 - EVERYTHING: no caches (a cold build, a cache folder that cannot be used, an output
   folder sitegen did not make): every page is rendered.
 """
@@ -53,6 +56,13 @@ class Rebuild:
         if self.fingerprinter is None:
             return None
         return self.fingerprinter.page(template, url, context)
+
+    def fingerprint_file(self, path: str, key: Callable[[], str]) -> str | None:
+        """The fingerprint of a file with a key (see plan.FileJob); None without caches
+        (the key is then not asked)."""
+        if self.fingerprinter is None:
+            return None
+        return self.fingerprinter.file(path, key())
 
     def pages_to_look_at(self, pages: int) -> int:
         """Of `pages` planned, how many get a context (and maybe a render)."""

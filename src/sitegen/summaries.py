@@ -17,6 +17,8 @@ from enum import StrEnum
 from sitegen.model import MONTHS, Post, Status, Theme
 from sitegen.registry import County, Municipality
 from sitegen.site import Site
+from sitegen.site import Status as ItemStatus
+from sitegen.slugs import slugify
 
 
 class Outcome(StrEnum):
@@ -38,6 +40,11 @@ class Outcome(StrEnum):
     def heading(self) -> str:
         """As a table's column says it: "Genomförda", "Inte uppföljda"."""
         return _WORDS[self][1].capitalize()
+
+    @property
+    def slug(self) -> str:
+        """The address of its items' list: "genomforda", "inte-uppfoljda"."""
+        return slugify(self.heading)
 
     def counted(self, n: int) -> str:
         """"1 genomförd", "2 genomförda", "2 pågår"."""
@@ -204,11 +211,12 @@ class Summaries:
 def outcomes(site: Site, post: Post) -> list[Outcome]:
     """The outcome of each of the post's plan items, in plan order."""
     statuses = site.statuses
-    found = []
-    for item in post.plan:
-        status = statuses.get((post.slug, item.id))
-        found.append(_OF_STATUS[status.followup.status] if status else Outcome.NOT_FOLLOWED_UP)
-    return found
+    return [outcome_of(statuses.get((post.slug, item.id))) for item in post.plan]
+
+
+def outcome_of(status: ItemStatus | None) -> Outcome:
+    """The outcome of a plan item whose latest follow-up is `status` (None: none)."""
+    return _OF_STATUS[status.followup.status] if status else Outcome.NOT_FOLLOWED_UP
 
 
 _OF_STATUS = {

@@ -26,6 +26,10 @@ THEMES = _own("/tema/")
 ARCHIVE = _own("/arkiv/")
 PLANS = _own("/handlingsplaner/")
 INPUTS = _own("/medskick/")
+LEDGER = _own("/uppfoljning/")
+"""The national plan ledger: every plan item's outcome by theme, county and year."""
+DATA = _own("/data/")
+"""The open data: CSV and JSON files, datapackage.json, and a page that explains them."""
 SEARCH = _own("/sok/")
 ASSETS = _own("/assets/")
 SEARCH_INDEX = _own("/pagefind/")
@@ -98,6 +102,16 @@ def county(item: _Slugged) -> str:
 
 def theme(item: _Slugged) -> str:
     return f"{THEMES}{item.slug}/"
+
+
+def ledger_outcome(slug: str) -> str:
+    """The plan items with one outcome: /uppfoljning/genomforda/."""
+    return f"{LEDGER}{slug}/"
+
+
+def data_file(name: str) -> str:
+    """A file of the open data: /data/besok.csv."""
+    return f"{DATA}{name}"
 
 
 def feed(base: str) -> str:
