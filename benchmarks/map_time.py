@@ -1,7 +1,8 @@
-"""Time what issue 20's pages will add to a build, before they are wired into it: the
-summaries, every map (the country in both views, the thumbnail, each county, each
-municipality's county map with itself highlighted), the ledger's charts and the open
-data, on a generated corpus; and the sizes of the /kommun/ map.
+"""Time what issue 20's pages add to a build, stage by stage (sitegen.overview wires
+them into the page plan): the summaries, every map (the country in both views, the
+thumbnail, each county, each municipality's county map with itself highlighted), the
+ledger's charts and the open data, on a generated corpus; and the sizes of the /kommun/
+map.
 
     .venv/bin/python benchmarks/map_time.py --posts 10000 [--work /tmp/sitegen-bench-map]
 
