@@ -87,9 +87,9 @@ def main() -> None:
     print(f"open data ({len(files)} files)        {t_data * 1000:7.1f} ms "
           f"({sum(len(b) for b in files.values()) / 1e6:.1f} MB)")
     print(f"total                        {(t_sum + t_maps + t_charts + t_data) * 1000:7.1f} ms")
-    css = (REPO / "assets/style.css").read_bytes()
+    css = [(name, (REPO / "assets" / name).read_bytes()) for name in ("style.css", "map.css")]
     for name, data in [("country map SVG", country.encode()),
-                       ("thumbnail SVG", svgs[2].encode()), ("style.css", css)]:
+                       ("thumbnail SVG", svgs[2].encode()), *css]:
         print(f"{name:<20} {len(data):>8,} B raw {len(gzip.compress(data, 9)):>8,} B gzip")
     sizes = sorted(len(s.encode()) for s in svgs[3 + len(register.counties):])
     if sizes:
