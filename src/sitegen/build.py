@@ -106,12 +106,12 @@ def _build(root: Path, target: Path, clock: _Clock, *, drafts: bool, force: bool
                            caches.open_parse_cache())
         loaded = clock.time("site", model_site, found, drafts=drafts)
     plan, assets = clock.time("plan", plan_pages, root, loaded.site)
-    level = caches.level(loaded.site, assets, output.owned(target))
-    stage = _open_stage(target, force, root, caches, level)
+    level = clock.time("caches", caches.level, loaded.site, assets, output.owned(target))
+    stage = clock.time("execute", _open_stage, target, force, root, caches, level)
     with _discarded_on_failure(stage, target), caches.parsed_saved():
         done = clock.time("execute", _execute, root, loaded.site, plan, assets, stage, level,
                           caches.save_parsed, progress)  # the parse cache is saved meanwhile
-        changes = _changes(stage, done, caches.published, with_search)
+        changes = clock.time("publish", _changes, stage, done, caches.published, with_search)
         if changes.search:
             progress("Bygger sökindexet (Pagefind)", 0, None)
             clock.time("search", _index, root, stage, done)
@@ -123,8 +123,8 @@ def _build(root: Path, target: Path, clock: _Clock, *, drafts: bool, force: bool
     result = BuildResult(site, len(site.posts), sum(p.draft for p in site.posts),
                          len(done.paths), loaded.warnings + caches.warnings, clock.timings,
                          done.pages, len(done.changed), changes.search)
-    caches.record(done, site, level, with_search, previous,
-                  (result.posts, result.drafts, result.files, result.warnings))
+    clock.time("publish", caches.record, done, site, level, with_search, previous,
+               (result.posts, result.drafts, result.files, result.warnings))
     return result
 
 
