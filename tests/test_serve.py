@@ -318,7 +318,7 @@ def test_preview_search_page_says_search_is_built_by_build(
 MEMORY_SCRIPT = """
 import sys
 from pathlib import Path
-from sitegen.serve import Preview
+from sitegen.preview import Preview
 
 def rss_kb():
     for line in Path("/proc/self/status").read_text().splitlines():
