@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TypeAlias
 
 from sitegen import __version__
 from sitegen.argparse_sv import SwedishParser, version_action
@@ -177,7 +177,18 @@ def make_parser() -> argparse.ArgumentParser:
                        help="skriv bara fel och varningar")
     group.add_argument("-v", "--verbose", action="store_true",
                        help="visa förloppet från början och tiden för varje steg")
+    for add in (_build_command, _import_command, _new_command, _check_command,
+                _serve_command):
+        add(sub, talk)
+    return parser
 
+
+_Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+"""Where make_parser adds a command: each adds its own, with the options every command
+but serve shares (`talk`)."""
+
+
+def _build_command(sub: _Commands, talk: argparse.ArgumentParser) -> None:
     p = sub.add_parser("build", parents=[talk], help="bygg webbplatsen till output/",
                        description="Kontrollerar allt, bygger webbplatsen och sökindexet och "
                                    "publicerar output/ i ett steg.")
@@ -190,6 +201,8 @@ def make_parser() -> argparse.ArgumentParser:
                         "målmapp pågår (standard: vänta på den)")
     p.set_defaults(run=cmd_build)
 
+
+def _import_command(sub: _Commands, talk: argparse.ArgumentParser) -> None:
     p = sub.add_parser("import", parents=[talk], help="importera den gamla bloggen",
                        description="Importerar den gamla bloggens inlägg till content/.")
     p.add_argument("kind", choices=["wordpress", "text"], metavar="SORT",
@@ -206,6 +219,8 @@ def make_parser() -> argparse.ArgumentParser:
                         "till static/ (wordpress)")
     p.set_defaults(run=cmd_import)
 
+
+def _new_command(sub: _Commands, talk: argparse.ArgumentParser) -> None:
     p = sub.add_parser("new", parents=[talk], help="skapa ett nytt inlägg med färdig frontmatter",
                        description="Skapar content/posts/<slug>.md med all frontmatter; "
                                    "skriver aldrig över en fil.")
@@ -219,6 +234,8 @@ def make_parser() -> argparse.ArgumentParser:
                    help="inläggets datum (standard: i dag)")
     p.set_defaults(run=cmd_new)
 
+
+def _check_command(sub: _Commands, talk: argparse.ArgumentParser) -> None:
     p = sub.add_parser("check", parents=[talk],
                        help="kontrollera allt utan att bygga (länkar, ankare, ...)",
                        description="Gör alla kontroller som build gör, och dessutom länkar och "
@@ -229,6 +246,8 @@ def make_parser() -> argparse.ArgumentParser:
                    help="text (standard) eller json för redaktörens verktyg")
     p.set_defaults(run=cmd_check)
 
+
+def _serve_command(sub: _Commands, talk: argparse.ArgumentParser) -> None:
     p = sub.add_parser("serve", help="förhandsgranska med utkast; bygger om vid ändring",
                        description="Bygger webbplatsen med utkast, visar den på den egna "
                                    "datorn och bygger om när du sparar.")
@@ -237,7 +256,6 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", metavar="ADRESS",
                    help="adress att lyssna på (standard: 127.0.0.1)")
     p.set_defaults(run=cmd_serve, quiet=False, verbose=False)
-    return parser
 
 
 def run() -> NoReturn:

@@ -50,24 +50,8 @@ def new_post(root: Path, title: str, municipalities: Sequence[str], themes: Sequ
         raise SitegenError((config if isinstance(config, list) else [])
                            + (vocabulary if isinstance(vocabulary, list) else []))
     problems: list[Problem] = []
-    register = default_register()
-    found_m: list[Municipality] = []
-    for name in municipalities:
-        municipality = register.lookup(name)
-        if municipality is None:
-            problems.append(Problem("--kommun", 0, f'okänd kommun "{name}"' + did_you_mean(
-                name.removesuffix(" kommun"), register.names)))
-        elif municipality not in found_m:
-            found_m.append(municipality)
-    theme_names: list[str] = []
-    for name in themes:
-        theme = vocabulary.find(name)
-        if theme is None:
-            problems.append(Problem("--tema", 0, f'okänt tema "{name}"' + (
-                did_you_mean(name, vocabulary.names)
-                or f" (teman i content/themes.yaml: {', '.join(vocabulary.names)})")))
-        elif theme.name not in theme_names:
-            theme_names.append(theme.name)
+    found_m = _municipalities(municipalities, problems)
+    theme_names = _themes(themes, vocabulary, problems)
     category = category or config.visit_category
     if category not in config.categories:
         problems.append(Problem("--kategori", 0, f'okänd kategori "{category}"'
@@ -109,6 +93,36 @@ def new_post(root: Path, title: str, municipalities: Sequence[str], themes: Sequ
         raise SitegenError([Problem(shown, 0, f"kan inte skrivas: {exc.strerror or exc}")]) \
             from None
     return NewPost(path, shown, urls.post(category, slug), earlier)
+
+
+def _municipalities(names: Sequence[str], problems: list[Problem]) -> list[Municipality]:
+    """The municipalities named (each once, in order); a problem for each unknown name."""
+    register = default_register()
+    found: list[Municipality] = []
+    for name in names:
+        municipality = register.lookup(name)
+        if municipality is None:
+            problems.append(Problem("--kommun", 0, f'okänd kommun "{name}"' + did_you_mean(
+                name.removesuffix(" kommun"), register.names)))
+        elif municipality not in found:
+            found.append(municipality)
+    return found
+
+
+def _themes(names: Sequence[str], vocabulary: content.Vocabulary,
+            problems: list[Problem]) -> list[str]:
+    """The themes named, as the vocabulary spells them (each once, in order); a problem
+    for each unknown name."""
+    found: list[str] = []
+    for name in names:
+        theme = vocabulary.find(name)
+        if theme is None:
+            problems.append(Problem("--tema", 0, f'okänt tema "{name}"' + (
+                did_you_mean(name, vocabulary.names)
+                or f" (teman i content/themes.yaml: {', '.join(vocabulary.names)})")))
+        elif theme.name not in found:
+            found.append(theme.name)
+    return found
 
 
 def latest_visit(root: Path, config: SiteConfig, vocabulary: content.Vocabulary,
