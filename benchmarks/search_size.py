@@ -7,6 +7,8 @@
 
 Usage: .venv/bin/python benchmarks/search_size.py [--posts 10000] [--words 1000] [--seed 1]
        [--word utredningen] [--keep DIR]
+       .venv/bin/python benchmarks/search_size.py --site OUTPUT [--word utredningen]
+       (only the first queries, on a site already built with search)
 
 The prose is synthesised from a Swedish word list, deterministically from the seed, at
 about `--words` words (~6 kB) per post.
@@ -149,7 +151,15 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--word", default="utredningen")
     parser.add_argument("--keep", type=Path)
+    parser.add_argument("--site", type=Path,
+                        help="only measure the first queries on this built site (an output/)")
     args = parser.parse_args()
+    if args.site:
+        for word in (args.word, RARE):
+            size, requests, shown = first_query_bytes(args.site, word)
+            print(f"first query ?q={word}: {size / 1000:.0f} kB in {requests} requests "
+                  f"under /pagefind/ ({shown} results shown)")
+        return
     tmp = Path(tempfile.mkdtemp(prefix="sitegen-search-bench-"))
     root = args.keep or tmp
     try:
@@ -164,19 +174,19 @@ def main() -> None:
               f"{result.files} files")
         out = root / "output"
         t0 = time.perf_counter()
-        indexed = search.index_site(out)
+        indexed = search.update_index(out, out / search.BUNDLE, None, lambda: None, None)
         wall = time.perf_counter() - t0
         if not isinstance(indexed, search.SearchResult):
             raise SystemExit(str(indexed))
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(f"Pagefind indexing: {wall:.1f} s wall, {indexed.pages} pages, "
-              f"peak RSS {peak:.0f} MB")
+        print(f"Pagefind indexing: {wall:.1f} s wall, {indexed.pages} pages in "
+              f"{indexed.shards} shards, peak RSS {peak:.0f} MB")
         index = out / "pagefind"
         files = sum(1 for p in index.rglob("*") if p.is_file())
         print(f"index on disk: {du(index) / 1e6:.1f} MB in {files} files "
-              f"(fragments {du(index / 'fragment') / 1e6:.1f} MB, "
-              f"index chunks {du(index / 'index') / 1e6:.1f} MB, "
-              f"filters {du(index / 'filter') / 1e6:.2f} MB)")
+              f"(fragments {sum(du(f) for f in index.glob('*/fragment')) / 1e6:.1f} MB, "
+              f"index chunks {sum(du(f) for f in index.glob('*/index')) / 1e6:.1f} MB, "
+              f"filters {sum(du(f) for f in index.glob('*/filter')) / 1e6:.2f} MB)")
         for word in (args.word, RARE):
             size, requests, shown = first_query_bytes(out, word)
             print(f"first query ?q={word}: {size / 1000:.0f} kB in {requests} requests "

@@ -25,6 +25,20 @@ def shared_dir(repo_root: Path) -> Path:
     return path
 
 
+def copy_repo_site(target: Path, *, content: bool = True,
+                   items: tuple[str, ...] = ("content", "layouts", "assets")) -> Path:
+    """A copy of the repository's own site (site.yaml and `items`; without content/ when
+    `content` is false) in `target`."""
+    import shutil
+
+    target.mkdir(parents=True, exist_ok=True)
+    for item in items:
+        if (REPO_ROOT / item).is_dir() and (content or item != "content"):
+            shutil.copytree(REPO_ROOT / item, target / item)
+    shutil.copy(REPO_ROOT / "site.yaml", target / "site.yaml")
+    return target
+
+
 def copy_site(source: Path, target: Path) -> Path:
     """A copy of the site at `source` with the repository's layouts and assets, unless
     the site brings its own."""
@@ -44,15 +58,8 @@ def make_site(tmp_path: Path):  # type: ignore[no-untyped-def]
 
     def make(name: str) -> Path:
         if name == "repo":
-            target = tmp_path / "repo-site"
-            target.mkdir()
-            import shutil
-
-            for item in ("content", "layouts", "assets", "static"):
-                if (REPO_ROOT / item).is_dir():
-                    shutil.copytree(REPO_ROOT / item, target / item)
-            shutil.copy(REPO_ROOT / "site.yaml", target / "site.yaml")
-            return target
+            return copy_repo_site(tmp_path / "repo-site",
+                                  items=("content", "layouts", "assets", "static"))
         return copy_site(REPO_ROOT / "tests" / "sites" / name, tmp_path / name)
 
     return make

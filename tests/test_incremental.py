@@ -102,13 +102,13 @@ def test_search_index_is_rebuilt_only_when_an_indexed_page_changes(make_site,  #
                                                                    tmp_path: Path) -> None:
     root: Path = make_site("basic")
     assert build(root).searched
-    entry = root / "output/pagefind/pagefind-entry.json"
+    entry = root / "output/pagefind/shards.json"
     assert entry.is_file()
     again = build(root)
     assert not again.searched and entry.is_file()
     edit(root / "content/posts/en-dialog.md", "inte är ett besök", "inte är något besök")
     assert build(root).searched
-    assert (root / "output/pagefind/pagefind-entry.json").is_file()
+    assert (root / "output/pagefind/0/pagefind-entry.json").is_file()
     # a build without search after one with it drops the index, as a cold build would
     assert not build(root, with_search=False).searched
     assert not (root / "output/pagefind").exists()

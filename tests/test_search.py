@@ -5,23 +5,16 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
+from conftest import copy_repo_site as copy_site
 
 from sitegen import search
 from sitegen.build import build
 from sitegen.errors import SitegenError
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def copy_site(target: Path) -> Path:
-    for name in ("content", "layouts", "assets"):
-        shutil.copytree(REPO / name, target / name)
-    shutil.copy(REPO / "site.yaml", target / "site.yaml")
-    return target
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +44,15 @@ def test_post_is_indexed_with_its_filters(built: Path) -> None:
     assert {v for k, v in filters if k == "tema"} == {
         "Personalförsörjning", "Familjerådslag", "Delaktighet", "Ensamkommande barn"}
     meta = dict(attrs(html, "meta"))
+    # The themes with the vocabulary's synonyms are searchable metadata ("IVO", …).
+    assert meta.pop("teman").startswith("Personalförsörjning, Rekrytering, Personalomsättning, "
+                                        "Kompetensförsörjning, Attraktiv arbetsgivare, "
+                                        "Familjerådslag, Nätverksmöten")
     assert meta == {"datum": "Datum saknas", "kommuner": "Botkyrka"}
+    # The header is furniture: not indexed as text, but its h1 is the result's title.
+    start = html.index("<header data-pagefind-ignore>")
+    header = html[start:html.index("</header>", start)]
+    assert '<h1 data-pagefind-meta="title">Familjerådslag i Botkyrka</h1>' in header
     # The imported posts lost their dates: no year filter and no sort key.
     assert not [k for k, _ in filters if k == "år"]
     assert attrs(html, "sort") == []
@@ -77,14 +78,19 @@ def test_list_pages_are_not_results(built: Path, url: str) -> None:
 
 
 def test_one_swedish_index(built: Path) -> None:
-    entry = json.loads((built / "pagefind" / "pagefind-entry.json").read_text())
+    manifest = json.loads((built / "pagefind" / "shards.json").read_text())
+    assert manifest["shards"] == [{"path": "0/", "pages": 7}]  # a small site: one shard
+    built = built / "pagefind" / "0"
+    entry = json.loads((built / "pagefind-entry.json").read_text())
     assert entry["version"] == "1.5.2"
     assert list(entry["languages"]) == ["sv"]
     posts_and_pages = [*(REPO / "content" / "posts").glob("*.md"),
                        *(REPO / "content" / "pages").glob("*.md")]
     assert entry["languages"]["sv"]["page_count"] == len(posts_and_pages)
     assert entry["languages"]["sv"]["wasm"] == "sv"  # the Swedish stemmer is bundled
-    assert (built / "pagefind" / "wasm.sv.pagefind").is_file()
+    assert (built / "wasm.sv.pagefind").is_file()
+    # Pagefind's ready-made interfaces are not used, so not published.
+    assert not list(built.glob("pagefind-*ui*")) and (built / "pagefind.js").is_file()
 
 
 def test_search_page(built: Path) -> None:
@@ -98,8 +104,16 @@ def test_search_page(built: Path) -> None:
     assert 'href="/kommun/"' in html and 'href="/tema/"' in html
     assert "<style" not in html and "<script>" not in html and " style=" not in html
     js = (built / script.group(1).lstrip("/")).read_text(encoding="utf-8")
-    assert 'import("/pagefind/pagefind.js")' in js
-    assert "http" not in js.replace("history", "")  # nothing from elsewhere
+    engine = re.search(r'data-engine="(/assets/search-engine\.[0-9a-f]{10}\.js)"', html)
+    assert engine and 'data-bundle="/pagefind/"' in html
+    engine_js = (built / engine.group(1).lstrip("/")).read_text(encoding="utf-8")
+    assert "import(root.dataset.engine)" in js and "pagefind.js" in engine_js
+    for code in (js, engine_js):
+        assert "http" not in code.replace("history", "")  # nothing from elsewhere
+    # The names a search that finds nothing may have meant: inert, in a template.
+    names = re.search(r"<template data-search-names>(.*?)</template>", html, re.S)
+    assert names and '<a href="/kommun/botkyrka/" data-kind="kommun">Botkyrka</a>' in names[1]
+    assert 'data-kind="tema" data-synonyms="Rekrytering|Personalomsättning|' in names[1]
 
 
 def test_missing_binary_is_a_clear_error_and_keeps_the_old_site(
@@ -150,30 +164,53 @@ def test_failing_binary_is_a_clear_error(tmp_path: Path,
         "assets", "content", "layouts", "site.yaml"}
 
 
-def test_search_runs_pagefind_in_swedish(tmp_path: Path,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    fake = tmp_path / "pagefind"
-    log = tmp_path / "args"
-    fake.write_text(f'#!/bin/sh\necho "$@" > {log}\necho "Indexed 3 pages"\n')
-    fake.chmod(0o755)
-    monkeypatch.setattr(search, "pagefind_binary", lambda: fake)
-    result = search.index_site(tmp_path)
-    assert isinstance(result, search.SearchResult) and result.pages == 3
-    assert log.read_text().split() == [
-        "--site", str(tmp_path), "--output-subdir", "pagefind", "--force-language", "sv"]
-
-
-def test_pagefind_reads_only_the_folders_of_result_pages(
+def test_search_runs_pagefind_in_swedish_over_the_shards_pages(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Pagefind reads a scratch folder that holds only the shard's pages, at their paths.
     fake = tmp_path / "pagefind"
     log = tmp_path / "args"
-    fake.write_text(f'#!/bin/sh\necho "$@" > {log}\necho "Indexed 3 pages"\n')
+    fake.write_text(f'#!/bin/sh\necho "$@" > {log}\nfind "$2" -type f | sort >> {log}\n'
+                    'echo "Indexed 1 page"\n')
     fake.chmod(0o755)
     monkeypatch.setattr(search, "pagefind_binary", lambda: fake)
-    search.index_site(tmp_path, frozenset({"om-bloggen", "kommunbesok"}))
-    assert log.read_text().split()[-2:] == ["--glob", "{kommunbesok,om-bloggen}/**/*.html"]
-    search.index_site(tmp_path, frozenset({"kommunbesok"}))
-    assert log.read_text().split()[-2:] == ["--glob", "kommunbesok/**/*.html"]
+    site = tmp_path / "site"
+    (site / "a" / "b").mkdir(parents=True)
+    (site / "a" / "b" / "index.html").write_text("<article data-pagefind-body>x</article>")
+    (site / "a" / "index.html").write_text("<p>data-pagefind-body, as text only</p>")
+    result = search.update_index(site, site / "pagefind", None, lambda: None, None)
+    assert isinstance(result, search.SearchResult)
+    assert (result.pages, result.shards, result.reindexed) == (1, 1, 1)
+    args, listed = log.read_text().splitlines()[0].split(), log.read_text().splitlines()[1:]
+    scratch = site / ".sitegen-search" / "0"
+    assert args == ["--site", str(scratch), "--output-path", str(site / "pagefind" / "0"),
+                    "--force-language", "sv"]
+    assert listed == [str(scratch / "a" / "b" / "index.html")]
+    assert not scratch.exists()
+    manifest = json.loads((site / "pagefind" / "shards.json").read_text())
+    assert manifest == {"format": 1, "pagefind": "1.5.2", "language": "sv",
+                        "shards": [{"path": "0/", "pages": 1}]}
+    assert (site / "pagefind" / "0" / "sitegen-pages.txt").read_text() == "a/b/index.html\n"
+
+
+def test_only_the_folders_of_result_pages_are_read(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    for folder in ("kommunbesok/x", "om-bloggen", "kommun/y"):
+        (site / folder).mkdir(parents=True)
+        (site / folder / "index.html").write_text("<main data-pagefind-body>x</main>")
+    asked = []
+
+    def folders() -> frozenset[str]:
+        asked.append(True)
+        return frozenset({"kommunbesok", "om-bloggen"})
+
+    assert search.indexed_pages(site, folders, None, None) == {
+        "kommunbesok/x/index.html", "om-bloggen/index.html"}
+    # With the published split and the changed paths known, only changed pages are read.
+    previous = (("kommunbesok/x/index.html",),)
+    changed = frozenset({"om-bloggen/index.html", "kommun/y/index.html", "style.css"})
+    assert search.indexed_pages(site, folders, previous, changed) == {
+        "kommunbesok/x/index.html", "om-bloggen/index.html", "kommun/y/index.html"}
+    assert len(asked) == 1
 
 
 def test_a_layout_that_marks_more_pages_gets_them_indexed(tmp_path: Path) -> None:
@@ -187,7 +224,7 @@ def test_a_layout_that_marks_more_pages_gets_them_indexed(tmp_path: Path) -> Non
     build(root, with_search=True)
     output = root / "output"
     themes = [p for p in (output / "tema").rglob("index.html") if p.parent != output / "tema"]
-    entry = json.loads((output / "pagefind" / "pagefind-entry.json").read_text())
+    entry = json.loads((output / "pagefind" / "0" / "pagefind-entry.json").read_text())
     posts_and_pages = [*(root / "content" / "posts").glob("*.md"),
                        *(root / "content" / "pages").glob("*.md")]
     assert themes and entry["languages"]["sv"]["page_count"] == len(posts_and_pages) + len(

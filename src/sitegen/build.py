@@ -70,7 +70,8 @@ class BuildResult:
     changed: int = 0
     """Files whose bytes differ from the previous output (new files included)."""
     searched: bool = False
-    """Whether Pagefind ran (it is skipped when no indexed page changed)."""
+    """Whether Pagefind ran (only over the shards of the index that hold a changed,
+    added or removed page; not at all when no indexed page changed)."""
 
 
 def build(root: Path, out: Path | None = None, *, drafts: bool = False,
@@ -111,10 +112,11 @@ def _build(root: Path, target: Path, clock: _Clock, *, drafts: bool, force: bool
     with _discarded_on_failure(stage, target), caches.parsed_saved():
         done = clock.time("execute", _execute, root, loaded.site, plan, assets, stage, level,
                           caches.save_parsed, progress)  # the parse cache is saved meanwhile
-        changes = clock.time("publish", _changes, stage, done, caches.published, with_search)
-        if changes.search:
+        changes = clock.time("search", _changes, root, stage, done, caches.published,
+                             with_search)  # reads the changed pages to plan the index
+        if changes.index is not None:
             progress("Bygger sökindexet (Pagefind)", 0, None)
-            clock.time("search", _index, root, stage, done)
+            clock.time("search", _index, changes.index, stage)
         progress("Publicerar", 0, None)
         previous = clock.time("publish", _publish, stage, changes.paths,
                               keep=level.fingerprinter is not None
@@ -122,7 +124,7 @@ def _build(root: Path, target: Path, clock: _Clock, *, drafts: bool, force: bool
     site = loaded.site
     result = BuildResult(site, len(site.posts), sum(p.draft for p in site.posts),
                          len(done.paths), loaded.warnings + caches.warnings, clock.timings,
-                         done.pages, len(done.changed), changes.search)
+                         done.pages, len(done.changed), changes.searched)
     clock.time("publish", caches.record, done, site, level, with_search, previous,
                (result.posts, result.drafts, result.files, result.warnings))
     return result
@@ -252,28 +254,42 @@ def _open_stage(target: Path, force: bool, root: Path, caches: Caches,
 class _Changes:
     paths: frozenset[str]
     """Where the stage differs from the published site (the index's folder included)."""
-    search: bool
-    """The search index is built anew."""
+    index: search.IndexPlan | None
+    """The search index to write (None: no search, or the published one is kept)."""
+
+    @property
+    def searched(self) -> bool:
+        """Pagefind runs (over the shards that hold a changed, added or removed page)."""
+        return self.index is not None and bool(self.index.todo.dirty)
 
 
-def _changes(stage: output.Stage, done: Executed, published: PageCache,
+def _changes(root: Path, stage: output.Stage, done: Executed, published: PageCache,
              with_search: bool) -> _Changes:
-    """Drop from the stage the published files this build does not make; keep the
-    published search index if no indexed page changed, else drop it from the stage."""
+    """Drop from the stage the published files this build does not make, and plan the
+    search index: the published one is kept as a whole if it stays the same, else the
+    shards whose pages did not change are (search.plan_index)."""
     gone = published.paths - set(done.paths)
     if stage.synced:
         stage.drop(gone)
     changed = done.changed | gone
-    index_changed = done.index_changed or any(p.endswith(".html") for p in gone)
-    index = urls.folder(urls.SEARCH_INDEX)
-    if (with_search and published.searched and not index_changed
-            and (stage.live / index).is_dir()):
-        stage.keep_tree(index)
-        return _Changes(frozenset(changed), search=False)
-    stage.drop({index})  # never let Pagefind write through links to output/
-    if with_search or published.searched:
-        changed.add(index)
-    return _Changes(frozenset(changed), search=with_search)
+    folder = urls.folder(urls.SEARCH_INDEX)
+    if not with_search:
+        stage.drop({folder})
+        if published.searched:
+            changed.add(folder)
+        return _Changes(frozenset(changed), None)
+    # What changed is known only when the published site was indexed and its path list
+    # (the page cache) is valid; else every page is indexed anew.
+    known = published.searched and bool(published.paths)
+    index = search.plan_index(
+        stage.folder, stage.live / folder,
+        lambda: templating.search_folders(root / "layouts", done.templates),
+        frozenset(changed) if known else None)
+    if not index.changes:
+        stage.keep_tree(folder)
+        return _Changes(frozenset(changed), None)
+    changed.add(folder)
+    return _Changes(frozenset(changed), index)
 
 
 @contextlib.contextmanager
@@ -292,9 +308,10 @@ def _discarded_on_failure(stage: output.Stage, target: Path) -> Iterator[None]:
 # ---------------------------------------------------------------- search, publish
 
 
-def _index(root: Path, stage: output.Stage, done: Executed) -> None:
-    folders = templating.search_folders(root / "layouts", done.templates)
-    indexed = search.index_site(stage.folder, folders)
+def _index(index: search.IndexPlan, stage: output.Stage) -> None:
+    """Write the planned index into the stage (its untouched shards linked from the
+    published one, never written through)."""
+    indexed = search.write_index(index, stage.folder / urls.folder(urls.SEARCH_INDEX))
     if isinstance(indexed, Problem):
         raise SitegenError([indexed])
 

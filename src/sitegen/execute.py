@@ -21,7 +21,7 @@ from sitegen.errors import Problem
 from sitegen.plan import FileJob, PageJob, Plan
 from sitegen.progress import Progress, silent
 from sitegen.rebuild import Rebuild
-from sitegen.templating import SEARCH_MARK, Templates
+from sitegen.templating import Templates
 from sitegen.workers import forked_map, parallel_workers
 
 
@@ -67,8 +67,6 @@ class JobResult:
     """False when the published file was kept."""
     changed: bool
     """The bytes differ from the published file's (or it had none)."""
-    indexed: bool
-    """A changed page that the search index covers."""
     problem: Problem | None = None
     reads: frozenset[str] = frozenset()
     """Source paths of the posts whose bodies the page shows (when rendered)."""
@@ -82,8 +80,6 @@ class Executed:
     """Output path → the template that renders it (see templating.search_folders)."""
     changed: set[str] = field(default_factory=set)
     """Files whose bytes differ from the published site's (new files included)."""
-    index_changed: bool = False
-    """A page the search index covers is new or changed."""
     fingerprints: dict[str, str] = field(default_factory=dict)
     """Output path → fingerprint of what rendered it (when fingerprinted)."""
     reads: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -102,7 +98,6 @@ class Executed:
         self.pages += result.rendered
         if result.changed:
             self.changed.add(result.path)
-        self.index_changed |= result.indexed
 
 
 def execute(plan: Plan, templates: Templates, sink: Sink, rebuild: Rebuild,
@@ -175,19 +170,18 @@ class _Pages:
         path, rebuild = job.path, self.rebuild
         previous = rebuild.previous.get(path)
         if rebuild.keeps_unseen(path) and previous is not None and self.sink.keep(path):
-            return JobResult(path, previous, False, False, False)
+            return JobResult(path, previous, False, False)
         context = job.make_context()
         fingerprint = rebuild.fingerprint(job.template, job.url, context)
         if fingerprint is not None and fingerprint == previous and self.sink.keep(path):
-            return JobResult(path, fingerprint, False, False, False)
+            return JobResult(path, fingerprint, False, False)
         try:
             data, reads = self.templates.render(job.template, job.url, context)
         except jinja2.TemplateError as exc:
-            return JobResult(path, fingerprint, False, False, False,
+            return JobResult(path, fingerprint, False, False,
                              templating.problem(exc, job.template))
         changed = self.sink.put(path, data)
-        return JobResult(path, fingerprint, True, changed, changed and _MARK in data,
-                         reads=reads)
+        return JobResult(path, fingerprint, True, changed, reads=reads)
 
     def run_all(self, jobs: list[PageJob], meanwhile: Callable[[], None],
                 progress: Progress) -> list[JobResult]:
@@ -223,9 +217,6 @@ class _Pages:
         finally:
             _SHARED = None
         return [result for share in shares for result in share]
-
-
-_MARK = SEARCH_MARK.encode()
 
 
 def _run_share(run: tuple[int, int]) -> list[JobResult]:

@@ -16,6 +16,7 @@ from typing import Protocol
 
 from sitegen.build import BuildResult, build
 from sitegen.errors import Problem, SitegenError, printable
+from sitegen.search.preview import PreviewIndex
 
 
 class Log(Protocol):
@@ -25,6 +26,10 @@ class Log(Protocol):
 def print_log(message: str, end: str = "\n") -> None:
     """The terminal's log: every line made printable, flushed at once."""
     print("\n".join(printable(line) for line in message.split("\n")), end=end, flush=True)
+
+
+SEARCH_DIR = Path(".sitegen-cache") / "preview-search"
+"""The preview's search index (PreviewIndex), served at /pagefind/."""
 
 
 class Preview:
@@ -43,6 +48,7 @@ class Preview:
         self.version = 0
         self.stopping = threading.Event()
         self._changed = threading.Condition()
+        self.index = PreviewIndex(out, root / SEARCH_DIR, log)
 
     def rebuild(self) -> bool:
         """Build once; on failure keep the last good site and remember the problems."""
@@ -70,6 +76,7 @@ class Preview:
             self.log(f"klart på {seconds:.1f} s ({result.posts} inlägg varav "
                      f"{result.drafts} utkast, {result.files} filer)")
             self._report_warnings(result.warnings)
+            self.index.refresh()  # in the background: the reload does not wait for it
         with self._changed:
             self.problems = problems
             self.version += 1
@@ -96,6 +103,7 @@ class Preview:
             return self.version
 
     def stop(self) -> None:
+        self.index.stop()
         self.stopping.set()
         with self._changed:
             self._changed.notify_all()

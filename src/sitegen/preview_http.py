@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
-from sitegen import urls
 from sitegen.preview import Log, Preview, print_log
 from sitegen.preview_pages import (
     CSS_PATH,
@@ -33,8 +32,8 @@ from sitegen.preview_pages import (
     error_page,
     inject,
     last_good_banner,
-    search_note,
 )
+from sitegen.search import BUNDLE
 
 KEEPALIVE_SECONDS = 15.0
 GONE = (ConnectionError, TimeoutError)
@@ -144,12 +143,14 @@ class Handler(BaseHTTPRequestHandler):
         there is none; for a folder asked for without its slash, the path to redirect
         to, made from where the folder is in the preview: never from the request, so no
         request can make it point elsewhere (//host/, /\\host/)."""
-        parts = posixpath.normpath(path).split("/")
-        file = self.preview.out.joinpath(*[p for p in parts if p and p not in (".", "..")])
+        parts = [p for p in posixpath.normpath(path).split("/") if p and p not in (".", "..")]
+        # /pagefind/ is the preview's search index, kept beside the site
+        base = self.preview.index.folder if parts[:1] == [BUNDLE] else self.preview.out
+        file = base.joinpath(*parts)
         try:
             if file.is_dir():
                 if not path.endswith("/"):
-                    relative = file.relative_to(self.preview.out).as_posix()
+                    relative = file.relative_to(base).as_posix()
                     return "/" if relative == "." else "/" + quote(relative) + "/"
                 file = file / "index.html"
             return file if file.is_file() else None
@@ -180,9 +181,6 @@ class Handler(BaseHTTPRequestHandler):
             data = (b"<!doctype html><html lang=sv><title>Sidan finns inte</title><body>"
                     b"<p>Sidan finns inte.</p></body></html>")
             status = HTTPStatus.NOT_FOUND
-        elif path in (urls.SEARCH, "/" + urls.served_by(urls.SEARCH)) and not (
-                self.preview.out / urls.folder(urls.SEARCH_INDEX) / "pagefind.js").is_file():
-            data = search_note(data)
         self.send_bytes(status, "text/html; charset=utf-8", inject(data))
 
     def last_good(self, path: str) -> None:

@@ -9,7 +9,6 @@ import html
 import re
 from collections.abc import Sequence
 
-from sitegen import urls
 from sitegen.errors import Problem
 
 SCRIPT_PATH = "/__sitegen/reload.js"
@@ -136,11 +135,9 @@ PREVIEW_CSS = b"""/* sitegen serve: the preview's own notes (a file, for the sit
                 border-bottom: 2px solid #8a6d00; font: 1rem/1.4 system-ui, sans-serif; }
 .sitegen-note a { color: #0b4f8a; }
 .sitegen-note code { color: #1a1a1a; }
-.sitegen-no-search ~ [data-search] { display: none; }
 """
 _NOTE = f'<link rel="stylesheet" href="{CSS_PATH}"><p role="note" class="sitegen-note'
 _BODY = re.compile(rb"<body[^>]*>")
-_MAIN = re.compile(rb"<main[^>]*>")
 
 
 def _after(pattern: re.Pattern[bytes], page: bytes, insert: bytes) -> bytes:
@@ -155,13 +152,3 @@ def last_good_banner(page: bytes, path: str) -> bytes:
     banner = (f'{_NOTE}">Senaste fungerande versionen av {html.escape(path)}. Bygget är '
               "trasigt just nu; sidan laddas om när felen är rättade.</p>").encode()
     return _after(_BODY, page, banner)
-
-
-def search_note(page: bytes) -> bytes:
-    """The search page of a preview, which has no search index: say so plainly and hide
-    the search form that could only fail."""
-    note = (f'{_NOTE} sitegen-no-search">Sökningen finns inte i förhandsgranskningen: '
-            "sökindexet byggs av <code>sitegen build</code>. Hitta inläggen via "
-            f'<a href="{urls.MUNICIPALITIES}">kommunerna</a>, <a href="{urls.THEMES}">teman</a> '
-            f'och <a href="{urls.ARCHIVE}">arkivet</a>.</p>').encode()
-    return _after(_MAIN, page, note)

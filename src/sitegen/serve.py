@@ -6,8 +6,9 @@ rebuilds on change. Open tabs reload through a small external script that listen
 a Server-Sent Events stream, and keep their scroll position. A broken edit keeps the
 last good build on disk and shows an error page, listing every problem as `path:line`,
 in place of each HTML page until the edit is fixed; the page as it last built stays
-reachable under /__sitegen/senaste/. Pagefind is not run: search is left out of the
-preview so that it never holds a rebuild up.
+reachable under /__sitegen/senaste/. The build leaves search out, so that Pagefind
+never holds a reload up: the search index is brought up to date in the background after
+each build (sitegen.search.preview) and served at /pagefind/.
 
 Three rooms: `preview` (the state: building, its outcome, when tabs reload),
 `preview_http` (the answers to requests and who may ask) and this module (the server
@@ -72,6 +73,7 @@ class PreviewServer:
 
     def start(self) -> None:
         """Build once and start answering requests (in a background thread)."""
+        self.preview.index.start()
         self.preview.rebuild()
         self._thread = threading.Thread(target=self.httpd.serve_forever,
                                         name="sitegen-serve", daemon=True)

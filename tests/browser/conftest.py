@@ -11,6 +11,8 @@ Fixtures:
 - ``serve_dir``: ``serve_dir(directory) -> base_url`` serves a directory over HTTP on
   127.0.0.1 like a static host: ``404.html`` with status 404 for missing paths.
 - ``axe_check``: ``axe_check(page) -> list[AxeViolation]`` runs axe-core (WCAG 2.0/2.1 A+AA).
+- ``content_site``: the repository's own site built with search, once a module (its
+  ``output/``), for the search page's tests.
 
 Missing Chromium, Playwright or axe-core skips these tests on a developer machine and fails
 them when ``CI=true``. ``scripts/test`` installs all three.
@@ -295,3 +297,21 @@ def axe_check() -> Callable[..., list[AxeViolation]]:
     Assert with ``assert not violations, "\\n".join(map(str, violations))``.
     """
     return run_axe
+
+
+# --- the search page ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def content_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's content, built once for the module, with search."""
+    import shutil
+
+    from sitegen.build import build
+
+    root = tmp_path_factory.mktemp("content")
+    for item in ("content", "layouts", "assets"):
+        shutil.copytree(REPO_ROOT / item, root / item)
+    shutil.copy(REPO_ROOT / "site.yaml", root / "site.yaml")
+    build(root, with_search=True)
+    return root / "output"

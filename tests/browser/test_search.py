@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import re
 import shutil
@@ -12,38 +13,15 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from conftest import copy_repo_site as copy_site
 
 from sitegen.build import build
+from sitegen.search import shards
+
+from .search_page import STATUS, wait_for_results
 
 REPO = Path(__file__).resolve().parents[2]
-STATUS = "[data-search-status]"
 RESULT_LINKS = ".search-result h3 a"
-
-
-def copy_site(target: Path, content: bool = True) -> Path:
-    for name in ("layouts", "assets"):
-        shutil.copytree(REPO / name, target / name)
-    if content:
-        shutil.copytree(REPO / "content", target / "content")
-    shutil.copy(REPO / "site.yaml", target / "site.yaml")
-    return target
-
-
-@pytest.fixture(scope="module")
-def content_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repository's content, built once for the module, with search."""
-    root = copy_site(tmp_path_factory.mktemp("content"))
-    build(root, with_search=True)
-    return root / "output"
-
-
-def wait_for_results(page: Any) -> str:
-    """Wait until the live region reports a finished search; return its text."""
-    page.wait_for_function(
-        "(sel) => { const s = document.querySelector(sel);"
-        " return s && !s.hasAttribute('aria-busy') && /träff|Inga/.test(s.textContent); }",
-        arg=STATUS)
-    return str(page.locator(STATUS).inner_text())
 
 
 def titles(page: Any) -> list[str]:
@@ -53,6 +31,16 @@ def titles(page: Any) -> list[str]:
 def open_search(page: Any, base: str, query: str) -> str:
     page.goto(f"{base}/sok/?{query}")
     return wait_for_results(page)
+
+
+def open_filters(page: Any) -> None:
+    """Open the filter panel and wait until its filters and counts are shown."""
+    toggle = page.locator("[data-search-toggle]")
+    if toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+    page.wait_for_function(
+        "() => document.querySelector('.facet') && [...document.querySelectorAll("
+        "'[data-count]')].every((c) => c.textContent !== '')")
 
 
 def test_query_finds_both_botkyrka_posts(content_site: Path, serve_dir: Callable[..., str],
@@ -70,7 +58,9 @@ def test_query_finds_both_botkyrka_posts(content_site: Path, serve_dir: Callable
     meta = page.locator(".search-result .meta").first.inner_text()
     assert meta == "Datum saknas · Botkyrka"
     assert page.locator("[data-search-nojs]").is_hidden()
-    # Facets: a fieldset per filter, counts for this query.
+    # Facets: in a panel opened with "Filtrera"; a fieldset per filter, counts for this query.
+    assert page.locator("[data-search-facets]").is_hidden()
+    open_filters(page)
     legends = page.locator(".facet legend").all_inner_texts()
     assert legends == ["Kommun", "Län", "Tema", "Typ av inlägg"]  # no dated posts: no "År"
     assert page.locator("label", has_text="Botkyrka").inner_text() == "Botkyrka (2)"
@@ -104,6 +94,7 @@ def test_kommun_filter_narrows_results(content_site: Path, serve_dir: Callable[.
     open_search(page, base, "q=samverkan")
     everywhere = titles(page)
     assert len(everywhere) >= 3
+    open_filters(page)
     page.get_by_label(re.compile(r"^Åmål \(\d+\)$")).check()
     status = wait_for_results(page)
     page.wait_for_function("() => new URLSearchParams(location.search).get('kommun') === 'Åmål'")
@@ -124,6 +115,7 @@ def test_link_restores_query_and_filters(content_site: Path, serve_dir: Callable
     base = serve_dir(content_site)
     status = open_search(page, base, "q=personal&kommun=Botkyrka&l%C3%A4n=Stockholms+l%C3%A4n")
     assert page.locator("#sok-fraga").input_value() == "personal"
+    open_filters(page)
     assert page.get_by_label(re.compile(r"^Botkyrka \(")).is_checked()
     assert page.get_by_label(re.compile(r"^Stockholms län \(")).is_checked()
     assert not page.get_by_label(re.compile(r"^Åmål \(")).is_checked()
@@ -211,7 +203,12 @@ def generated_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict
             f"---\ntitle: Besök {i} i {kommun}\ndate: {date.isoformat()}\n"
             f"municipalities: [{kommun}]\nthemes: [{', '.join(themes)}]\n---\n\n"
             + " ".join(words) + ".\n", encoding="utf-8")
-    build(root, with_search=True)
+    # In shards of at most 100 pages (4 shards), so paging, counts, filters and sorting
+    # are those of the merged index.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(shards, "SHARD_PAGES", 100)
+        build(root, with_search=True)
+    assert len(json.loads((root / "output/pagefind/shards.json").read_text())["shards"]) == 4
     return root / "output", rare
 
 
@@ -247,6 +244,7 @@ def test_many_posts_year_filter_and_counts(generated_site: tuple[Path, dict[int,
     status = wait_for_results(page)
     # Filters alone, without a query: every post from Kiruna.
     assert status == f"{POSTS // len(MUNICIPALITIES)} träffar med valda filter."
+    open_filters(page)
     years = page.locator(".facet", has_text="År").locator("label").all_inner_texts()
     assert [y.split()[0] for y in years] == ["2017", "2016", "2015"]
     counts = [int(y.split("(")[1].rstrip(")")) for y in years]
@@ -262,6 +260,7 @@ def test_a_long_facet_list_can_be_narrowed(generated_site: tuple[Path, dict[int,
     base = serve_dir(output)
     page.goto(f"{base}/sok/?kommun=Kiruna")
     status = wait_for_results(page)
+    open_filters(page)
     kommun = page.get_by_role("group", name="Kommun", exact=True)
     narrow = kommun.get_by_label("Hitta kommun")
     assert page.get_by_role("group", name="Typ av inlägg").get_by_role(
