@@ -213,6 +213,49 @@ def test_only_the_folders_of_result_pages_are_read(tmp_path: Path) -> None:
     assert len(asked) == 1
 
 
+def test_pages_the_build_rendered_are_not_read_back(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # The build says which pages it rendered are results; only the others are read.
+    site = tmp_path / "site"
+    for folder in ("a", "b", "c"):
+        (site / folder).mkdir(parents=True)
+    (site / "a" / "index.html").write_text("<main data-pagefind-body>x</main>")
+    (site / "b" / "index.html").write_text("<p>data-pagefind-body, as text only</p>")
+    (site / "c" / "index.html").write_text("<main data-pagefind-body>x</main>")
+    read: list[str] = []
+    real = search._marked
+    monkeypatch.setattr(search, "_marked", lambda file: read.append(file.parent.name)
+                        or real(file))
+    known = {"a/index.html": True, "b/index.html": False}
+    plan = search.plan_index(site, None, lambda: None, None, known=known)
+    assert plan.todo.shards == (("a/index.html", "c/index.html"),)
+    assert read == ["c"]
+    # Known or read, the same pages are results.
+    assert search.indexed_pages(site, lambda: None, None, None) == {
+        "a/index.html", "c/index.html"}
+
+
+def test_the_build_knows_which_rendered_pages_are_results(tmp_path: Path) -> None:
+    root = copy_site(tmp_path / "site")
+    done: list[dict[str, bool]] = []
+    real = search.plan_index
+
+    def spy(*args: object, **kwargs: object) -> search.IndexPlan:
+        done.append(kwargs["known"])  # type: ignore[arg-type]
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "plan_index", spy)
+        build(root, with_search=True)
+    known = done[0]
+    output = root / "output"
+    assert known and known == {
+        path: search._marked(output / path) for path in known}
+    results = {path for path, marked in known.items() if marked}
+    posts = len(list((root / "content" / "posts").glob("*.md")))
+    assert len([p for p in results if p.count("/") == 2]) == posts
+
+
 def test_a_layout_that_marks_more_pages_gets_them_indexed(tmp_path: Path) -> None:
     # Which folders Pagefind reads follows the layouts: marking the theme pages as
     # results makes every theme page a result too.

@@ -284,7 +284,7 @@ def _changes(root: Path, stage: output.Stage, done: Executed, published: PageCac
     index = search.plan_index(
         stage.folder, stage.live / folder,
         lambda: templating.search_folders(root / "layouts", done.templates),
-        frozenset(changed) if known else None)
+        frozenset(changed) if known else None, known=done.results)
     if not index.changes:
         stage.keep_tree(folder)
         return _Changes(frozenset(changed), None)

@@ -70,6 +70,8 @@ class JobResult:
     problem: Problem | None = None
     reads: frozenset[str] = frozenset()
     """Source paths of the posts whose bodies the page shows (when rendered)."""
+    result: bool = False
+    """The page (rendered) is marked as a search result (templating.marks_result)."""
 
 
 @dataclass
@@ -86,6 +88,9 @@ class Executed:
     """Output path of each page rendered anew → posts whose bodies it shows."""
     pages: int = 0
     """Pages rendered anew (the rest were kept from the published site)."""
+    results: dict[str, bool] = field(default_factory=dict)
+    """Output path of each page rendered anew → whether it is a search result (so the
+    search index need not read it back)."""
     problems: list[Problem] = field(default_factory=list)
 
     def add(self, result: JobResult) -> None:
@@ -93,6 +98,7 @@ class Executed:
             self.fingerprints[result.path] = result.fingerprint
         if result.rendered:
             self.reads[result.path] = result.reads
+            self.results[result.path] = result.result
         if result.problem is not None:
             self.problems.append(result.problem)
         self.pages += result.rendered
@@ -181,7 +187,8 @@ class _Pages:
             return JobResult(path, fingerprint, False, False,
                              templating.problem(exc, job.template))
         changed = self.sink.put(path, data)
-        return JobResult(path, fingerprint, True, changed, reads=reads)
+        return JobResult(path, fingerprint, True, changed, reads=reads,
+                         result=templating.marks_result(data))
 
     def run_all(self, jobs: list[PageJob], meanwhile: Callable[[], None],
                 progress: Progress) -> list[JobResult]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import inspect
 import os
 import posixpath
+import re
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -268,6 +269,14 @@ def _innermost_layout(exc: BaseException, layouts: Path) -> tuple[str, int] | No
 
 SEARCH_MARK = "data-pagefind-body"
 """The attribute that makes a page a search result (Pagefind indexes only those)."""
+_RESULT = re.compile(rb"<[A-Za-z][^<>]*\s" + re.escape(SEARCH_MARK.encode()) + rb"[\s/>=]")
+"""An element that carries SEARCH_MARK (text can hold no `<`, so a post that writes the
+word is not a result)."""
+
+
+def marks_result(page: bytes) -> bool:
+    """Whether the page's HTML marks it as a search result."""
+    return _RESULT.search(page) is not None
 
 
 def search_folders(layouts: Path, templates: Mapping[str, str]) -> frozenset[str] | None:

@@ -20,10 +20,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +38,7 @@ from sitegen.search.pagefind import (
     missing,
     pagefind_binary,
 )
-from sitegen.templating import SEARCH_MARK
+from sitegen.templating import marks_result
 
 __all__ = ["BUNDLE", "LANGUAGE", "MANIFEST", "IndexPlan", "SearchResult", "indexed_pages",
            "pagefind_binary", "plan_index", "update_index", "write_index"]
@@ -59,8 +58,6 @@ UNUSED = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui",
           "pagefind-highlight", "wasm.unknown")
 """Pagefind's ready-made interfaces and its language-neutral stemmer: the search page
 uses neither, so they are not published."""
-MARK = re.compile(rb"<[A-Za-z][^<>]*\s" + re.escape(SEARCH_MARK.encode()) + rb"[\s/>=]")
-"""An element marked as a search result's body (text can hold no `<`)."""
 
 
 @dataclass(frozen=True)
@@ -93,17 +90,20 @@ class IndexPlan:
 
 
 def plan_index(site: Path, live: Path | None, folders: Callable[[], frozenset[str] | None],
-               changed: frozenset[str] | None, *, size: int | None = None) -> IndexPlan:
+               changed: frozenset[str] | None, *, known: Mapping[str, bool] | None = None,
+               size: int | None = None) -> IndexPlan:
     """Which pages of `site` are indexed, in which shards, and which shards to index anew.
 
     `live`: the published bundle (a folder like `output/pagefind`) whose shards are kept
     where their pages did not change (None: index everything). `folders`: gives the top
     folders that may hold indexed pages (None: anywhere); asked only when every page is
     read. `changed`: output paths whose bytes differ from the pages `live` indexed,
-    added and removed ones included (None: not known, index everything). `size`: pages
-    a shard holds at most (default shards.SHARD_PAGES, read at each call)."""
+    added and removed ones included (None: not known, index everything). `known`:
+    output paths whose HTML the caller has seen → whether they are search results (the
+    build's rendered pages), so they are not read back. `size`: pages a shard holds at
+    most (default shards.SHARD_PAGES, read at each call)."""
     previous = _published_split(live) if live is not None else None
-    pages = indexed_pages(site, folders, previous, changed)
+    pages = indexed_pages(site, folders, previous, changed, known or {})
     todo = shards.plan(pages, previous, changed, size or shards.SHARD_PAGES)
     return IndexPlan(site, live, previous, len(pages), todo)
 
@@ -139,15 +139,23 @@ def update_index(site: Path, bundle: Path, live: Path | None,
 
 def indexed_pages(site: Path, folders: Callable[[], frozenset[str] | None],
                   previous: tuple[tuple[str, ...], ...] | None,
-                  changed: frozenset[str] | None) -> set[str]:
+                  changed: frozenset[str] | None,
+                  known: Mapping[str, bool] | None = None) -> set[str]:
     """The output paths of the pages marked as search results: the published ones,
-    updated with the changed pages; all of `site` read when either is not known."""
+    updated with the changed pages; every page of `site` looked at when either is not
+    known. A page in `known` is not read."""
+    known = known or {}
+
+    def marked(path: str) -> bool:
+        seen = known.get(path)
+        return _marked(site / path) if seen is None else seen
+
     if previous is None or changed is None:
-        return {path for path in _html_files(site, folders()) if _marked(site / path)}
+        return {path for path in _html_files(site, folders()) if marked(path)}
     pages = {path for shard in previous for path in shard}
     for path in changed:
         if path.endswith(".html"):
-            if _marked(site / path):
+            if marked(path):
                 pages.add(path)
             else:
                 pages.discard(path)
@@ -169,7 +177,7 @@ def _html_files(site: Path, folders: frozenset[str] | None) -> Iterator[str]:
 
 def _marked(file: Path) -> bool:
     try:
-        return MARK.search(file.read_bytes()) is not None
+        return marks_result(file.read_bytes())
     except OSError:
         return False
 
