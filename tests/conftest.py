@@ -39,6 +39,12 @@ def copy_repo_site(target: Path, *, content: bool = True,
     return target
 
 
+def set_shard_pages(root: Path, pages: int) -> None:
+    """Set site.yaml's search_shard_pages (so a small site's index is in several shards)."""
+    config = root / "site.yaml"
+    config.write_text(config.read_text("utf-8") + f"search_shard_pages: {pages}\n", "utf-8")
+
+
 def copy_site(source: Path, target: Path) -> Path:
     """A copy of the site at `source` with the repository's layouts and assets, unless
     the site brings its own."""

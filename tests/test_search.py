@@ -177,7 +177,7 @@ def test_search_runs_pagefind_in_swedish_over_the_shards_pages(
     (site / "a" / "b").mkdir(parents=True)
     (site / "a" / "b" / "index.html").write_text("<article data-pagefind-body>x</article>")
     (site / "a" / "index.html").write_text("<p>data-pagefind-body, as text only</p>")
-    result = search.update_index(site, site / "pagefind", None, lambda: None, None)
+    result = search.update_index(site, site / "pagefind", None, lambda: None, None, size=10)
     assert isinstance(result, search.SearchResult)
     assert (result.pages, result.shards, result.reindexed) == (1, 1, 1)
     args, listed = log.read_text().splitlines()[0].split(), log.read_text().splitlines()[1:]
@@ -227,7 +227,7 @@ def test_pages_the_build_rendered_are_not_read_back(tmp_path: Path,
     monkeypatch.setattr(search, "_marked", lambda file: read.append(file.parent.name)
                         or real(file))
     known = {"a/index.html": True, "b/index.html": False}
-    plan = search.plan_index(site, None, lambda: None, None, known=known)
+    plan = search.plan_index(site, None, lambda: None, None, size=10, known=known)
     assert plan.todo.shards == (("a/index.html", "c/index.html"),)
     assert read == ["c"]
     # Known or read, the same pages are results.

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from conftest import copy_repo_site as copy_site
+from conftest import set_shard_pages
 
 from sitegen.build import build
 from sitegen.search import shards
@@ -77,13 +78,9 @@ def shard_of_post(output: Path, slug: str) -> str:
     raise AssertionError(slug)
 
 
-@pytest.fixture
-def small_shards(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(shards, "SHARD_PAGES", 2)  # 7 pages: 4 shards
-
-
-def test_an_edit_reindexes_only_its_shard(tmp_path: Path, small_shards: None) -> None:
+def test_an_edit_reindexes_only_its_shard(tmp_path: Path) -> None:
     root = copy_site(tmp_path / "site")
+    set_shard_pages(root, 2)  # 7 pages: 4 shards
     out = root / "output"
     assert build(root).searched
     manifest = json.loads((out / "pagefind" / "shards.json").read_text())
@@ -112,9 +109,9 @@ def test_an_edit_reindexes_only_its_shard(tmp_path: Path, small_shards: None) ->
 
 
 @pytest.mark.parametrize("change", ["edit", "add", "delete"])
-def test_incremental_index_equals_cold(tmp_path: Path, small_shards: None,
-                                       change: str) -> None:
+def test_incremental_index_equals_cold(tmp_path: Path, change: str) -> None:
     root = copy_site(tmp_path / "site")
+    set_shard_pages(root, 2)  # 7 pages: 4 shards
     build(root)
     posts = root / "content" / "posts"
     if change == "edit":

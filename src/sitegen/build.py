@@ -112,8 +112,8 @@ def _build(root: Path, target: Path, clock: _Clock, *, drafts: bool, force: bool
     with _discarded_on_failure(stage, target), caches.parsed_saved():
         done = clock.time("execute", _execute, root, loaded.site, plan, assets, stage, level,
                           caches.save_parsed, progress)  # the parse cache is saved meanwhile
-        changes = clock.time("search", _changes, root, stage, done, caches.published,
-                             with_search)  # reads the changed pages to plan the index
+        changes = clock.time("search", _changes, root, loaded.site, stage, done,
+                             caches.published, with_search)
         if changes.index is not None:
             progress("Bygger sökindexet (Pagefind)", 0, None)
             clock.time("search", _index, changes.index, stage)
@@ -263,8 +263,8 @@ class _Changes:
         return self.index is not None and bool(self.index.todo.dirty)
 
 
-def _changes(root: Path, stage: output.Stage, done: Executed, published: PageCache,
-             with_search: bool) -> _Changes:
+def _changes(root: Path, site: Site, stage: output.Stage, done: Executed,
+             published: PageCache, with_search: bool) -> _Changes:
     """Drop from the stage the published files this build does not make, and plan the
     search index: the published one is kept as a whole if it stays the same, else the
     shards whose pages did not change are (search.plan_index)."""
@@ -284,7 +284,8 @@ def _changes(root: Path, stage: output.Stage, done: Executed, published: PageCac
     index = search.plan_index(
         stage.folder, stage.live / folder,
         lambda: templating.search_folders(root / "layouts", done.templates),
-        frozenset(changed) if known else None, known=done.results)
+        frozenset(changed) if known else None, size=site.config.search_shard_pages,
+        known=done.results)
     if not index.changes:
         stage.keep_tree(folder)
         return _Changes(frozenset(changed), None)

@@ -76,7 +76,8 @@ class Preview:
             self.log(f"klart på {seconds:.1f} s ({result.posts} inlägg varav "
                      f"{result.drafts} utkast, {result.files} filer)")
             self._report_warnings(result.warnings)
-            self.index.refresh()  # in the background: the reload does not wait for it
+            # in the background: the reload does not wait for it
+            self.index.refresh(result.site.config.search_shard_pages if result.site else None)
         with self._changed:
             self.problems = problems
             self.version += 1

@@ -14,9 +14,9 @@ from urllib.parse import quote
 
 import pytest
 from conftest import copy_repo_site as copy_site
+from conftest import set_shard_pages
 
 from sitegen.build import build
-from sitegen.search import shards
 
 from .search_page import STATUS, wait_for_results
 
@@ -205,9 +205,8 @@ def generated_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict
             + " ".join(words) + ".\n", encoding="utf-8")
     # In shards of at most 100 pages (4 shards), so paging, counts, filters and sorting
     # are those of the merged index.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(shards, "SHARD_PAGES", 100)
-        build(root, with_search=True)
+    set_shard_pages(root, 100)
+    build(root, with_search=True)
     assert len(json.loads((root / "output/pagefind/shards.json").read_text())["shards"]) == 4
     return root / "output", rare
 

@@ -9,11 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
-from conftest import copy_repo_site
+from conftest import copy_repo_site, set_shard_pages
 
 from sitegen.build import build
-from sitegen.search import shards
 
 QUERIES = ["botkyrka", "familjerådslagen", "glasbruksmuseet", "samverkan skolan",
            "kompetensförsörjning", "åmål", "amal", "utredning"]
@@ -42,10 +40,9 @@ def answers(chromium: Any, serve_dir: Callable[..., str], output: Path) -> Any:
 
 
 def test_incremental_search_answers_like_cold(tmp_path: Path, chromium: Any,
-                                              serve_dir: Callable[..., str],
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(shards, "SHARD_PAGES", 2)  # 7 pages in 4 shards
+                                              serve_dir: Callable[..., str]) -> None:
     root = copy_repo_site(tmp_path / "site")
+    set_shard_pages(root, 2)  # 7 pages in 4 shards
     build(root)
     posts = root / "content" / "posts"
     edited = posts / "familjeradslag-i-botkyrka.md"
@@ -59,6 +56,7 @@ def test_incremental_search_answers_like_cold(tmp_path: Path, chromium: Any,
     incremental = answers(chromium, serve_dir, root / "output")
     cold = copy_repo_site(tmp_path / "cold", items=("layouts", "assets"))
     shutil.copytree(root / "content", cold / "content")
+    set_shard_pages(cold, 2)
     build(cold)
     assert answers(chromium, serve_dir, cold / "output") == incremental
     assert len(incremental["glasbruksmuseet"]) == 2

@@ -13,9 +13,9 @@ from urllib.parse import quote
 
 import pytest
 from conftest import copy_repo_site as copy_site
+from conftest import set_shard_pages
 
 from sitegen.build import build
-from sitegen.search import shards
 
 from .search_page import STATUS, wait_for_results
 
@@ -40,9 +40,8 @@ def many_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
             f"---\ntitle: Besök nummer {i}\ndate: 2016-{1 + i % 12:02d}-{1 + i % 27:02d}\n"
             f"municipalities: [{towns[i % len(towns)]}]\nthemes: [Samverkan]\n---\n\n"
             f"socialtjänsten {text}.\n", "utf-8")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(shards, "SHARD_PAGES", 40)
-        build(root, with_search=True)
+    set_shard_pages(root, 40)
+    build(root, with_search=True)
     return root / "output"
 
 

@@ -90,8 +90,8 @@ class IndexPlan:
 
 
 def plan_index(site: Path, live: Path | None, folders: Callable[[], frozenset[str] | None],
-               changed: frozenset[str] | None, *, known: Mapping[str, bool] | None = None,
-               size: int | None = None) -> IndexPlan:
+               changed: frozenset[str] | None, *, size: int,
+               known: Mapping[str, bool] | None = None) -> IndexPlan:
     """Which pages of `site` are indexed, in which shards, and which shards to index anew.
 
     `live`: the published bundle (a folder like `output/pagefind`) whose shards are kept
@@ -101,10 +101,10 @@ def plan_index(site: Path, live: Path | None, folders: Callable[[], frozenset[st
     added and removed ones included (None: not known, index everything). `known`:
     output paths whose HTML the caller has seen → whether they are search results (the
     build's rendered pages), so they are not read back. `size`: pages a shard holds at
-    most (default shards.SHARD_PAGES, read at each call)."""
+    most (site.yaml's `search_shard_pages`)."""
     previous = _published_split(live) if live is not None else None
     pages = indexed_pages(site, folders, previous, changed, known or {})
-    todo = shards.plan(pages, previous, changed, size or shards.SHARD_PAGES)
+    todo = shards.plan(pages, previous, changed, size)
     return IndexPlan(site, live, previous, len(pages), todo)
 
 
@@ -130,7 +130,7 @@ def write_index(plan: IndexPlan, bundle: Path, *,
 
 def update_index(site: Path, bundle: Path, live: Path | None,
                  folders: Callable[[], frozenset[str] | None],
-                 changed: frozenset[str] | None, *, size: int | None = None,
+                 changed: frozenset[str] | None, *, size: int,
                  workers: int | None = None) -> SearchResult | Problem:
     """plan_index and write_index in one."""
     return write_index(plan_index(site, live, folders, changed, size=size), bundle,

@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from sitegen.config import SiteConfig
 from sitegen.errors import Problem
 from sitegen.search import (
     BUNDLE,
@@ -33,7 +34,7 @@ Stamp = tuple[int, int, int]
 SMALL_SHARD = 64
 """Pages a shard of a small preview holds at most: an editor waits for one shard after a
 save, so shards are small while there are few (at most 16 of them: the search page asks
-every shard); a larger site gets the build's shards."""
+every shard); a larger site gets the build's shards (site.yaml's `search_shard_pages`)."""
 
 
 class PreviewIndex:
@@ -53,6 +54,8 @@ class PreviewIndex:
         """What the last successful update did. (It is not logged: a line from this
         thread would land in the middle of the build's "Bygger … klart" line; the search
         page says when the index is being updated.)"""
+        self.shard_pages = SiteConfig.search_shard_pages
+        """The site's shard size (site.yaml's `search_shard_pages`), for a large site."""
         self._seen: dict[str, Stamp] | None = None
         """The HTML files as they were when last indexed (None: not yet)."""
         self._wanted = threading.Event()
@@ -67,8 +70,11 @@ class PreviewIndex:
     def start(self) -> None:
         self._thread.start()
 
-    def refresh(self) -> None:
-        """Ask for an update (never waits for it)."""
+    def refresh(self, shard_pages: int | None = None) -> None:
+        """Ask for an update (never waits for it); `shard_pages`: the site's
+        `search_shard_pages`, when the build knows it (else as last given)."""
+        if shard_pages is not None:
+            self.shard_pages = shard_pages
         with self._idle:
             self._busy = True
         self._mark_updating()
@@ -109,7 +115,7 @@ class PreviewIndex:
         live = self.bundle if (self.bundle / MANIFEST).is_file() else None
         small = len(now) <= 16 * SMALL_SHARD  # HTML files: at least the indexed pages
         plan = plan_index(self.site, live, lambda: None, changed,
-                          size=SMALL_SHARD if small else None)
+                          size=SMALL_SHARD if small else self.shard_pages)
         fresh = self.folder / f"{BUNDLE}.new"
         shutil.rmtree(fresh, ignore_errors=True)
         done = write_index(plan, fresh)

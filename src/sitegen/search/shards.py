@@ -3,7 +3,8 @@
 The indexed pages (those a layout marks `data-pagefind-body`) are split into shards, each
 a Pagefind bundle of its own that the search page merges. A page's shard is a stable hash
 of its output path modulo the number of shards, and the number of shards is the smallest
-power of two that keeps every shard at about `SHARD_PAGES` pages or fewer. So a page stays
+power of two that keeps every shard at about `size` pages or fewer (site.yaml's
+`search_shard_pages`). So a page stays
 in its shard from build to build; only when the site grows or shrinks across a power of
 two does the count change, and then every shard is indexed anew (as in a cold build).
 
@@ -19,12 +20,8 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-SHARD_PAGES = 1000
-"""Pages a shard holds at most (about): at 10,000 posts 16 shards of ~625 pages, each
-indexed by Pagefind in about 1.5 s on this project's 2-core machine."""
 
-
-def shard_count(pages: int, size: int = SHARD_PAGES) -> int:
+def shard_count(pages: int, size: int) -> int:
     """The smallest power of two that splits `pages` into shards of at most `size`."""
     count = 1
     while pages > count * size:
@@ -47,7 +44,7 @@ class Plan:
 
 
 def plan(pages: Iterable[str], previous: tuple[tuple[str, ...], ...] | None,
-         changed: frozenset[str] | None, size: int = SHARD_PAGES) -> Plan:
+         changed: frozenset[str] | None, size: int) -> Plan:
     """Split `pages` into shards and say which must be indexed anew: all of them without
     a usable `previous` split (the published shards' pages) or without `changed` (the
     output paths whose bytes changed, unknown), else those holding a page that was
