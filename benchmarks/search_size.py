@@ -2,8 +2,11 @@
 
 - Pagefind's indexing time (wall) and peak memory of the pagefind process,
 - the index size on disk (output/pagefind),
-- the bytes a browser downloads under /pagefind/ for a first query on /sok/?q=<word>
-  (measured in Chromium through the Performance API's transfer sizes).
+- the bytes a browser downloads for a first query on /sok/?q=<word> (measured in
+  Chromium from the requests it makes, the search worker's included), by kind of file,
+  served as they are and served as a typical static host serves them (text types
+  gzip-compressed: HTML, CSS, JavaScript, JSON; Pagefind's own index files and its
+  WebAssembly are gzip-compressed by Pagefind and served as they are).
 
 Usage: .venv/bin/python benchmarks/search_size.py [--posts 10000] [--words 1000] [--seed 1]
        [--word utredningen] [--keep DIR]
@@ -17,9 +20,13 @@ about `--words` words (~6 kB) per post.
 from __future__ import annotations
 
 import argparse
+import collections
 import datetime as dt
 import functools
+import gzip
 import http.server
+import io
+import os
 import random
 import resource
 import shutil
@@ -35,6 +42,7 @@ sys.path.insert(0, str(REPO / "src"))
 
 from sitegen import search  # noqa: E402
 from sitegen.build import build  # noqa: E402
+from sitegen.config import SiteConfig  # noqa: E402
 from sitegen.registry import default_register  # noqa: E402
 
 WORD_LIST = """
@@ -99,39 +107,87 @@ def du(path: Path) -> int:
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """A plain static server that counts the body bytes it sends, by path (server side,
+    so a web worker's requests count too)."""
+
+    sent: list[tuple[str, int]]
+
     def log_message(self, format: str, *args: object) -> None:
         pass
 
+    def send_head(self) -> Any:
+        body = super().send_head()
+        if body is not None:
+            self.sent.append((self.path, _length(body)))
+        return body
 
-def first_query_bytes(site: Path, word: str) -> tuple[int, int, int]:
-    """(bytes under /pagefind/, requests under /pagefind/, results shown) for one query.
 
-    Counted with Playwright's request events, which (unlike the page's Performance API)
-    also see what Pagefind's web worker fetches. Bytes are response bodies plus headers
-    as served uncompressed by a plain static server; Pagefind's index, fragment, filter
-    and wasm files are gzip-compressed by Pagefind itself.
+def _length(body: Any) -> int:
+    if isinstance(body, io.BytesIO):
+        return len(body.getbuffer())
+    return os.fstat(body.fileno()).st_size
+
+
+COMPRESSED = (".html", ".css", ".js", ".json", ".txt", ".xml", ".svg")
+"""What a typical static host compresses (by type); Pagefind's files it serves as they are."""
+
+
+class GzipHandler(QuietHandler):
+    """A static host that gzips text types (level 6) for a client that accepts it."""
+
+    def send_head(self) -> Any:
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if (not path.name.endswith(COMPRESSED) or not path.is_file()
+                or "gzip" not in self.headers.get("Accept-Encoding", "")):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.sent.append((self.path, len(body)))
+        return io.BytesIO(body)
+
+
+def kind(url: str) -> str:
+    """The kind of a file a first query fetches, for the breakdown."""
+    name = url.split("?")[0].rsplit("/", 1)[-1]
+    if "/pagefind/" not in url:
+        return "page and its own scripts"
+    for suffix, label in ((".pf_meta", "page metadata (pf_meta)"),
+                          (".pf_index", "index chunks"), (".pf_fragment", "result fragments"),
+                          (".pf_filter", "filters"), (".pagefind", "WebAssembly"),
+                          (".js", "pagefind.js and worker")):
+        if name.endswith(suffix):
+            return label
+    return "manifests (json)"
+
+
+def first_query_bytes(site: Path, word: str, *, compress: bool = False,
+                      ) -> tuple[int, int, int, dict[str, int]]:
+    """(bytes under /pagefind/, requests under /pagefind/, results shown, bytes by kind
+    over every request of the page) for one query in a fresh browser.
+
+    Counted by the server: response bodies as sent (so compressed with `compress`),
+    without headers, for every request the page and Pagefind's web worker make.
     """
     from playwright.sync_api import sync_playwright
 
-    handler = functools.partial(QuietHandler, directory=str(site))
+    seen: list[tuple[str, int]] = []
+    kind_of = GzipHandler if compress else QuietHandler
+    handler = functools.partial(type("Counting", (kind_of,), {"sent": seen}),
+                                directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
-    seen: list[tuple[str, int]] = []
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium",
                                          args=["--no-sandbox", "--disable-gpu"])
-            context = browser.new_context()
-
-            def finished(request: Any) -> None:
-                if "/pagefind/" in request.url:
-                    sizes = request.sizes()
-                    seen.append((request.url, sizes["responseBodySize"]
-                                 + sizes["responseHeadersSize"]))
-
-            context.on("requestfinished", finished)
-            page = context.new_page()
+            page = browser.new_context().new_page()
             page.goto(f"{base}/sok/?q={word}")
             page.wait_for_function(
                 "() => /träff/.test(document.querySelector('[data-search-status]').textContent)",
@@ -141,7 +197,22 @@ def first_query_bytes(site: Path, word: str) -> tuple[int, int, int]:
             browser.close()
     finally:
         server.shutdown()
-    return sum(size for _, size in seen), len(seen), shown
+    index = [(url, size) for url, size in seen if "/pagefind/" in url]
+    kinds: dict[str, int] = collections.Counter()
+    for url, size in seen:
+        kinds[kind(url)] += size
+    return sum(size for _, size in index), len(index), shown, dict(kinds)
+
+
+def report(site: Path, words: list[str]) -> None:
+    for word in words:
+        for compress in (False, True):
+            size, requests, shown, kinds = first_query_bytes(site, word, compress=compress)
+            how = "gzip-compressed text" if compress else "served as is"
+            print(f"first query ?q={word} ({how}): {size / 1000:.0f} kB in {requests} "
+                  f"requests under /pagefind/ ({shown} results shown)")
+            print("    " + ", ".join(f"{name} {value / 1000:.1f} kB"
+                                     for name, value in sorted(kinds.items())))
 
 
 def main() -> None:
@@ -149,16 +220,15 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=10_000)
     parser.add_argument("--words", type=int, default=650)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--word", default="utredningen")
+    parser.add_argument("--word", action="append", default=[],
+                        help="a query word (repeatable; a rare word is always measured)")
     parser.add_argument("--keep", type=Path)
     parser.add_argument("--site", type=Path,
                         help="only measure the first queries on this built site (an output/)")
     args = parser.parse_args()
+    words = [*args.word, RARE]
     if args.site:
-        for word in (args.word, RARE):
-            size, requests, shown = first_query_bytes(args.site, word)
-            print(f"first query ?q={word}: {size / 1000:.0f} kB in {requests} requests "
-                  f"under /pagefind/ ({shown} results shown)")
+        report(args.site, words)
         return
     tmp = Path(tempfile.mkdtemp(prefix="sitegen-search-bench-"))
     root = args.keep or tmp
@@ -174,7 +244,8 @@ def main() -> None:
               f"{result.files} files")
         out = root / "output"
         t0 = time.perf_counter()
-        indexed = search.update_index(out, out / search.BUNDLE, None, lambda: None, None)
+        indexed = search.update_index(out, out / search.BUNDLE, None, lambda: None, None,
+                                      size=SiteConfig.search_shard_pages)
         wall = time.perf_counter() - t0
         if not isinstance(indexed, search.SearchResult):
             raise SystemExit(str(indexed))
@@ -187,10 +258,7 @@ def main() -> None:
               f"(fragments {sum(du(f) for f in index.glob('*/fragment')) / 1e6:.1f} MB, "
               f"index chunks {sum(du(f) for f in index.glob('*/index')) / 1e6:.1f} MB, "
               f"filters {sum(du(f) for f in index.glob('*/filter')) / 1e6:.2f} MB)")
-        for word in (args.word, RARE):
-            size, requests, shown = first_query_bytes(out, word)
-            print(f"first query ?q={word}: {size / 1000:.0f} kB in {requests} requests "
-                  f"under /pagefind/ ({shown} results shown)")
+        report(out, words)
     finally:
         if args.keep is None:
             shutil.rmtree(tmp, ignore_errors=True)
