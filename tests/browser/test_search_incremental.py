@@ -1,6 +1,7 @@
 """An index brought up to date shard by shard answers as a cold one does: the same
 results, in the same order, for a set of queries, after an edit, an addition and a
-deletion (in Chromium, through the search page's own index module)."""
+deletion (in Chromium, through the search page's own index module). And an index whose
+word chunks are cut small (sitegen.search.chunks) answers as Pagefind's own chunks do."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from typing import Any
 
 from conftest import copy_repo_site, set_shard_pages
 
+from sitegen import search
 from sitegen.build import build
+from sitegen.search import chunks
 
 QUERIES = ["botkyrka", "familjerådslagen", "glasbruksmuseet", "samverkan skolan",
            "kompetensförsörjning", "åmål", "amal", "utredning"]
@@ -29,12 +32,13 @@ ASK = """async ([queries]) => {
 }"""
 
 
-def answers(chromium: Any, serve_dir: Callable[..., str], output: Path) -> Any:
+def answers(chromium: Any, serve_dir: Callable[..., str], output: Path,
+            queries: list[str] = QUERIES) -> Any:
     context = chromium.new_context()
     try:
         page = context.new_page()
         page.goto(serve_dir(output) + "/om-bloggen/")
-        return page.evaluate(ASK, [QUERIES])
+        return page.evaluate(ASK, [queries])
     finally:
         context.close()
 
@@ -61,3 +65,26 @@ def test_incremental_search_answers_like_cold(tmp_path: Path, chromium: Any,
     assert answers(chromium, serve_dir, cold / "output") == incremental
     assert len(incremental["glasbruksmuseet"]) == 2
     assert not any("sandviken" in url for urls in incremental.values() for url in urls)
+
+
+def test_small_chunks_answer_like_pagefinds_own(tmp_path: Path, chromium: Any,
+                                                serve_dir: Callable[..., str],
+                                                monkeypatch: Any) -> None:
+    root = copy_repo_site(tmp_path / "site")
+    build(root, with_search=False)
+    sites = {}
+    for split in (False, True):
+        out = tmp_path / f"split-{split}"
+        shutil.copytree(root / "output", out)
+        monkeypatch.setattr(chunks, "TARGET", 300)  # a small site: cut it finely
+        done = search.update_index(out, out / "pagefind", None, lambda: None, None,
+                                   size=1000, split_chunks=split)
+        assert isinstance(done, search.SearchResult)
+        sites[split] = out
+    count = [len(list(sites[s].glob("pagefind/0/index/*"))) for s in (False, True)]
+    assert count[1] > 2 * count[0]
+    # Whole words, and starts of words (Pagefind finds longer words in the chunks it loads).
+    queries = [*QUERIES, "utred", "familj", "kompetens", "sam", "soc", "ö"]
+    plain = answers(chromium, serve_dir, sites[False], queries)
+    assert plain["utred"] and plain["soc"]
+    assert answers(chromium, serve_dir, sites[True], queries) == plain

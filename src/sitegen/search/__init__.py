@@ -29,7 +29,7 @@ from pathlib import Path
 
 from sitegen import urls
 from sitegen.errors import Problem
-from sitegen.search import shards
+from sitegen.search import chunks, shards
 from sitegen.search.pagefind import (
     LANGUAGE,
     VERSION,
@@ -49,9 +49,9 @@ MANIFEST = "shards.json"
 """The list of shards the search page loads (in BUNDLE)."""
 PAGES = "sitegen-pages.txt"
 """In each shard: its pages' output paths, one a line."""
-FORMAT = 1
+FORMAT = 2
 """Bumped when the bundle layout changes: a published bundle of another format is not
-reused."""
+reused. (2: word chunks split small, `chunks`.)"""
 SCRATCH = ".sitegen-search"
 """Folder in the staged site where a shard's pages are linked for Pagefind (removed)."""
 UNUSED = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui",
@@ -108,11 +108,13 @@ def plan_index(site: Path, live: Path | None, folders: Callable[[], frozenset[st
     return IndexPlan(site, live, previous, len(pages), todo)
 
 
-def write_index(plan: IndexPlan, bundle: Path, *,
-                workers: int | None = None) -> SearchResult | Problem:
+def write_index(plan: IndexPlan, bundle: Path, *, workers: int | None = None,
+                split_chunks: bool = True) -> SearchResult | Problem:
     """Carry out `plan` into the folder `bundle`: keep the published shards it keeps
     (hard links), index the others with Pagefind (several at once) and write the
-    manifest. Nothing is ever written through a link to a published file."""
+    manifest. Nothing is ever written through a link to a published file.
+    `split_chunks`: cut each new shard's word chunks small (`chunks.split`; off only to
+    compare with Pagefind's own chunks)."""
     started = time.perf_counter()
     todo = plan.todo
     binary = pagefind_binary() if todo.dirty else None
@@ -120,7 +122,7 @@ def write_index(plan: IndexPlan, bundle: Path, *,
         return missing()
     _prepare(bundle, plan.live, frozenset(range(len(todo.shards))) - todo.dirty)
     if binary is not None:
-        problem = _index_shards(binary, plan.site, bundle, todo, workers)
+        problem = _index_shards(binary, plan.site, bundle, todo, workers, split_chunks)
         if problem is not None:
             return problem
     _write_manifest(bundle, plan.live, todo.shards)
@@ -131,10 +133,11 @@ def write_index(plan: IndexPlan, bundle: Path, *,
 def update_index(site: Path, bundle: Path, live: Path | None,
                  folders: Callable[[], frozenset[str] | None],
                  changed: frozenset[str] | None, *, size: int,
-                 workers: int | None = None) -> SearchResult | Problem:
+                 workers: int | None = None, split_chunks: bool = True,
+                 ) -> SearchResult | Problem:
     """plan_index and write_index in one."""
     return write_index(plan_index(site, live, folders, changed, size=size), bundle,
-                       workers=workers)
+                       workers=workers, split_chunks=split_chunks)
 
 
 def indexed_pages(site: Path, folders: Callable[[], frozenset[str] | None],
@@ -236,7 +239,7 @@ def _link(source: str, target: str) -> None:
 
 
 def _index_shards(binary: Path, site: Path, bundle: Path, todo: shards.Plan,
-                  workers: int | None) -> Problem | None:
+                  workers: int | None, split_chunks: bool) -> Problem | None:
     """Index the dirty shards, several at once (each Pagefind run is one process). Their
     pages are linked for Pagefind in a scratch folder beside `bundle`."""
     dirty = sorted(todo.dirty, key=lambda n: -len(todo.shards[n]))
@@ -249,6 +252,11 @@ def _index_shards(binary: Path, site: Path, bundle: Path, todo: shards.Plan,
             return Indexed(0.0, 0)
         done = index_pages(binary, site, todo.shards[number], scratch / str(number), out)
         if isinstance(done, Indexed):
+            if split_chunks:
+                try:
+                    chunks.split(out)
+                except (chunks.FormatError, OSError, ValueError, KeyError) as exc:
+                    return Problem(str(out), 0, f"Pagefinds index har en oväntad form: {exc}")
             _finish_shard(out, todo.shards[number])
         return done
 
