@@ -155,10 +155,12 @@ def _word_pages(chunk: bytes, at: int) -> tuple[str, int]:
 
 _INT = rb"(?:[\x00-\x17\x20-\x37]|[\x18\x38].|[\x19\x39]..|[\x1a\x3a]....)"
 _ARRAY = rb"(?:[\x80-\x97]|\x98.|\x99..)"
-_PAGE = rb"\x83" + _INT + _ARRAY + _INT + rb"*" + _ARRAY + _INT + rb"*"
+_PAGE = rb"(?>\x83" + _INT + _ARRAY + _INT + rb"*+" + _ARRAY + _INT + rb"*+)"
 """A word's page as Pagefind writes it: [page, [positions], [weights and positions]]
-(every item an integer). Matched by the regular expression engine: a chunk has about a
-million of them, too many to step through in Python."""
+(every item an integer). Matched by the regular expression engine (a chunk has about a
+million items, too many to step through in Python). Each alternative is told apart by
+its first byte and nothing backtracks (atomic groups, possessive repeats), so a match is
+exactly the CBOR parse, never a different split of the same bytes."""
 
 
 @functools.lru_cache(maxsize=1024)
