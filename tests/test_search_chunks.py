@@ -86,20 +86,25 @@ def test_chunks_stay_under_the_target_unless_one_word_or_a_family(
         size = 0
         for n, (word, entry) in enumerate(inside):
             size += len(entry)
-            # Past the target only by a longer form of a word already in the chunk.
-            assert n == 0 or size <= chunks.TARGET or any(
-                word.startswith(other) and len(other) >= chunks.FAMILY
+            # Past the target only by a word that begins as the one before it does, or
+            # extends a word already in the chunk.
+            assert n == 0 or size <= chunks.TARGET or (
+                word[:chunks.FAMILY] == inside[n - 1][0][:chunks.FAMILY]) or any(
+                word.startswith(other) and len(other) >= chunks.WORD
                 for other, _ in inside[:n]), (name, word)
 
 
 def test_a_word_and_its_longer_forms_share_a_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(chunks, "TARGET", 300)
     entries = [(word, b"x" * 200) for word in (
-        "ung", "ungdom", "utredning", "utredningar", "utredningen", "uttryck")]
+        "barn", "barnen", "bas", "ung", "ungdom", "utredare", "utredningar", "utredningen",
+        "uttryck")]
     groups = chunks._groups(entries)
-    # "ung" is too short to hold its family together; "utredning" holds its own.
+    # "barn" keeps its longer forms, "ung" is too short to; words beginning alike for
+    # five letters stay together (a query "utred" finds all three in one chunk).
     assert [[word for word, _ in group] for group in groups] == [
-        ["ung"], ["ungdom"], ["utredning", "utredningar", "utredningen"], ["uttryck"]]
+        ["barn", "barnen"], ["bas"], ["ung"], ["ungdom"],
+        ["utredare", "utredningar", "utredningen"], ["uttryck"]]
 
 
 def test_the_same_bundle_is_split_the_same_way(plain: Path, tmp_path: Path,

@@ -116,7 +116,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("search_shard_pages", int, 1000, "pages a shard of the search index holds at "
            "most. Smaller shards make an edit re-index less; fewer shards make a first "
            "search download less (at 10,000 posts, 1,000 gives 16 shards: an edit ~4 s, a "
-           "first search 0.8–1.3 MB; 2,600 gives 4: ~9 s, 0.4–0.6 MB; BENCHMARKS.md)",
+           "first search 0.3–0.7 MB; BENCHMARKS.md)",
            _at_least_one("search_shard_pages")),
 )
 

@@ -10,10 +10,12 @@ shards every shard's chunk is loaded (~70 kB each for a word found nowhere).
 into chunks of at most `TARGET` bytes of postings (a bigger word stays alone), the
 metadata's chunk list is written anew and the entry file names the new metadata. The
 postings are copied byte for byte (never decoded), so every word keeps its pages,
-positions and weights. A cut is never made before a word that extends a word of four or
-more letters already in the chunk ("utredningar" after "utredning"): Pagefind expands a
-query word only to longer words in the chunks it loads, and this keeps such families
-together.
+positions and weights. Pagefind expands a query word to the longer words that start
+with it, but only within the one chunk it loads for that word; so a cut is never made
+between two words that begin alike for `FAMILY` letters or more ("socialsekreterare" |
+"socialsekreterarna"), nor before a word that extends a shorter word already in the
+chunk ("barnen" after "barn"). A query word of five letters or more then finds every
+longer form wherever the chunk ends (Pagefind's own cuts had no such rule).
 
 This reads Pagefind's file formats (gzip, the `pagefind_dcd` signature, CBOR arrays);
 anything not as expected is a `FormatError`, never a silently wrong bundle. The build
@@ -35,8 +37,10 @@ SIGNATURE = b"pagefind_dcd"
 VERSION = "1.5.2"
 TARGET = 8_000
 """Bytes of (uncompressed) postings a chunk holds at most, unless one word is larger."""
-FAMILY = 4
-"""Words at least this long keep their longer forms in their chunk."""
+FAMILY = 5
+"""Words that begin alike for this many letters stay in one chunk."""
+WORD = 4
+"""A word of this many letters or more keeps its longer forms in its chunk."""
 
 
 class FormatError(Exception):
@@ -103,8 +107,9 @@ def _groups(words: list[tuple[str, bytes]]) -> list[list[tuple[str, bytes]]]:
     size = 0
     for word, raw in words:
         current = groups[-1] if groups else None
-        family = current is not None and any(
-            len(other) >= FAMILY and word.startswith(other) for other, _ in current)
+        family = current is not None and (
+            (word[:FAMILY] == current[-1][0][:FAMILY] and len(word) >= FAMILY)
+            or any(len(other) >= WORD and word.startswith(other) for other, _ in current))
         if current is None or (size + len(raw) > TARGET and not family):
             groups.append([(word, raw)])
             size = len(raw)
