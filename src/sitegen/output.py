@@ -24,6 +24,7 @@ from pathlib import Path
 
 from sitegen import urls
 from sitegen.errors import Problem, SitegenError
+from sitegen.links import link_or_copy, link_tree, prune, sync_tree
 
 MARKER = ".sitegen-output"
 MARKER_TEXT = "Byggd av sitegen. Mappen ersätts vid varje bygge.\n"
@@ -182,7 +183,7 @@ class Stage:
         target = self.folder / path
         self._parent(target)
         try:
-            _link_or_copy(self.live / path, target)
+            link_or_copy(self.live / path, target)
         except FileNotFoundError:
             return False
         return True
@@ -190,7 +191,7 @@ class Stage:
     def keep_tree(self, folder: str) -> None:
         """Keep a whole folder of the published site (the search index)."""
         if not self.synced:
-            _link_tree(self.live / folder, self.folder / folder)
+            link_tree(self.live / folder, self.folder / folder)
 
     def drop(self, paths: set[str]) -> None:
         """Remove files (or, for INDEX, the index folder) the new site does not have."""
@@ -200,7 +201,7 @@ class Stage:
                 shutil.rmtree(target, ignore_errors=True)
                 continue
             target.unlink(missing_ok=True)
-            _prune(target.parent, self.folder)
+            prune(target.parent, self.folder)
 
     def _parent(self, target: Path) -> None:
         parent = target.parent
@@ -258,28 +259,20 @@ def _new_marker(folder: Path) -> None:
 def _sync(stage: Stage, changed: frozenset[str]) -> None:
     """Make the synced folder equal to the published site where they differ."""
     for path in sorted(changed):
-        stage.drop({path})
         source, target = stage.live / path, stage.folder / path
         if path == INDEX:
-            _link_tree(source, target)
-        elif source.is_file():
+            sync_tree(source, target)
+            continue
+        stage.drop({path})
+        if source.is_file():
             target.parent.mkdir(parents=True, exist_ok=True)
-            _link_or_copy(source, target)
+            link_or_copy(source, target)
 
 
-def _link_tree(source: Path, target: Path) -> None:
-    if source.is_dir():
-        shutil.copytree(source, target, copy_function=_link_or_copy, dirs_exist_ok=True)
 
 
-def _prune(folder: Path, top: Path) -> None:
-    """Remove `folder` and its parents up to `top` while they are empty."""
-    while folder != top and top in folder.parents:
-        try:
-            folder.rmdir()
-        except OSError:
-            return
-        folder = folder.parent
+
+
 
 
 def write_problem(exc: OSError, fallback: Path) -> Problem:
@@ -288,15 +281,6 @@ def write_problem(exc: OSError, fallback: Path) -> Problem:
                              "webbplatsen är orörd")
 
 
-def _link_or_copy(source: Path | str, target: Path | str) -> None:
-    """Keep an unchanged file: a hard link shares its bytes and its mtime, so a deploy by
-    rsync sees it as unchanged; a copy where links are not possible."""
-    try:
-        os.link(source, target)
-    except FileNotFoundError:
-        raise
-    except OSError:
-        shutil.copy2(source, target)
 
 
 def swap_in(staging: Path, output: Path, *, keep: bool = False) -> bool:
