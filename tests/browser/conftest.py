@@ -13,6 +13,7 @@ Fixtures:
 - ``axe_check``: ``axe_check(page) -> list[AxeViolation]`` runs axe-core (WCAG 2.0/2.1 A+AA).
 - ``content_site``: the repository's own site built with search, once a module (its
   ``output/``), for the search page's tests.
+- ``preview``: ``sitegen serve`` on a copy of the repository's site, watching for saves.
 
 Missing Chromium, Playwright or axe-core skips these tests on a developer machine and fails
 them when ``CI=true``. ``scripts/test`` installs all three.
@@ -31,6 +32,9 @@ from typing import Any, ClassVar, NoReturn
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import copy_repo_site
+
+from sitegen.serve import PreviewServer
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("SITEGEN_CHROMIUM", "/usr/bin/chromium"))
@@ -305,13 +309,29 @@ def axe_check() -> Callable[..., list[AxeViolation]]:
 @pytest.fixture(scope="module")
 def content_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The repository's content, built once for the module, with search."""
-    import shutil
-
     from sitegen.build import build
 
-    root = tmp_path_factory.mktemp("content")
-    for item in ("content", "layouts", "assets"):
-        shutil.copytree(REPO_ROOT / item, root / item)
-    shutil.copy(REPO_ROOT / "site.yaml", root / "site.yaml")
+    root = copy_repo_site(tmp_path_factory.mktemp("content"))
     build(root, with_search=True)
     return root / "output"
+
+
+# --- the live preview -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def preview(tmp_path: Path) -> Iterator[tuple[PreviewServer, Path]]:
+    """`sitegen serve` on a copy of the repository's site, watching it for saves, on a
+    free port of 127.0.0.1: (the server, the site's root)."""
+    root = copy_repo_site(tmp_path / "site")
+    server = PreviewServer(root, "127.0.0.1", 0, lambda message, end="\n": None)
+    server.start()
+    stop = threading.Event()
+    watcher = threading.Thread(target=server.watch, args=(stop,), daemon=True)
+    watcher.start()
+    try:
+        yield server, root
+    finally:
+        stop.set()
+        server.close()
+        watcher.join(timeout=10)

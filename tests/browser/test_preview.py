@@ -4,14 +4,9 @@ version of the page; the preview's pages pass axe."""
 
 from __future__ import annotations
 
-import shutil
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from sitegen.serve import PreviewServer
 
@@ -19,25 +14,6 @@ REPO = Path(__file__).resolve().parents[2]
 POST = "content/posts/familjeradslag-i-botkyrka.md"
 URL = "/kommunbesok/familjeradslag-i-botkyrka/"
 
-
-@pytest.fixture
-def preview(tmp_path: Path) -> Iterator[tuple[PreviewServer, Path]]:
-    root = tmp_path / "site"
-    root.mkdir()
-    for name in ("content", "layouts", "assets"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "site.yaml", root / "site.yaml")
-    server = PreviewServer(root, "127.0.0.1", 0, lambda message, end="\n": None)
-    server.start()
-    stop = threading.Event()
-    watcher = threading.Thread(target=server.watch, args=(stop,), daemon=True)
-    watcher.start()
-    try:
-        yield server, root
-    finally:
-        stop.set()
-        server.close()
-        watcher.join(timeout=10)
 
 
 def wait_until(page: Any, expression: str, value: Any) -> None:

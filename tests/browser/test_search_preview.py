@@ -3,14 +3,9 @@ save, and the search page finds the new text (in a real Chromium, over the real 
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
-
-import pytest
-from conftest import copy_repo_site
 
 from sitegen.serve import PreviewServer
 
@@ -19,21 +14,6 @@ from .search_page import wait_for_results
 REPO = Path(__file__).resolve().parents[2]
 WORD = "glasbruksmuseet"
 
-
-@pytest.fixture
-def preview(tmp_path: Path) -> Iterator[tuple[PreviewServer, Path]]:
-    root = copy_repo_site(tmp_path / "site")
-    server = PreviewServer(root, port=0, log=lambda message, end="\n": None)
-    stop = threading.Event()
-    server.start()
-    watcher = threading.Thread(target=server.watch, args=(stop,), daemon=True)
-    watcher.start()
-    try:
-        yield server, root
-    finally:
-        stop.set()
-        server.close()
-        watcher.join(timeout=10)
 
 
 def status(page: Any) -> str:
