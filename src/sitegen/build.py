@@ -77,11 +77,15 @@ class BuildResult:
 def build(root: Path, out: Path | None = None, *, drafts: bool = False,
           force: bool = False, with_search: bool = True, incremental_build: bool = True,
           progress: Progress = silent, wait: bool = True,
-          waiting: Callable[[str], None] = lambda message: None) -> BuildResult:
+          waiting: Callable[[str], None] = lambda message: None,
+          ready_for_edits: bool = False) -> BuildResult:
     """Build the site in `root` into `out` (default root/output). The result is the same
     byte for byte whether the build is cold or incremental. `progress` hears how far the
     build has come. One build at a time per site and output folder (buildlock): while
-    another holds them, wait (and say so through `waiting`) or, unless `wait`, fail."""
+    another holds them, wait (and say so through `waiting`) or, unless `wait`, fail.
+    `ready_for_edits` (the preview): a build that replaced no site it could keep (the
+    first one) links a copy of what it published beside it, so the next build writes only
+    what changed, as every later one does, instead of linking every file itself."""
     target = _output_folder(root, out, force)
     clock = _Clock()
     with contextlib.ExitStack() as locked:
@@ -89,11 +93,12 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False,
                    buildlock.held(root, target, wait=wait, waiting=waiting))
         return _build(root, target, clock, drafts=drafts, force=force,
                       with_search=with_search, incremental_build=incremental_build,
-                      progress=progress)
+                      progress=progress, ready_for_edits=ready_for_edits)
 
 
 def _build(root: Path, target: Path, clock: _Clock, *, drafts: bool, force: bool,
-           with_search: bool, incremental_build: bool, progress: Progress) -> BuildResult:
+           with_search: bool, incremental_build: bool, progress: Progress,
+           ready_for_edits: bool = False) -> BuildResult:
     progress("Läser innehållet", 0, None)
     clock.time("sources", sources.confine, root)
     clock.time("recover", output.recover, target)
@@ -121,6 +126,8 @@ def _build(root: Path, target: Path, clock: _Clock, *, drafts: bool, force: bool
         previous = clock.time("publish", _publish, stage, changes.paths,
                               keep=level.fingerprinter is not None
                               and bool(caches.published.paths))
+    if previous is None and ready_for_edits and level.fingerprinter is not None:
+        previous = clock.time("publish", _linked_aside, target)
     site = loaded.site
     result = BuildResult(site, len(site.posts), sum(p.draft for p in site.posts),
                          len(done.paths), loaded.warnings + caches.warnings, clock.timings,
@@ -331,6 +338,17 @@ def _publish(stage: output.Stage, changed: frozenset[str], *, keep: bool,
         return _previous(live, frozenset()) if kept else None
     kept = output.swap_in(stage.folder, live, keep=keep)
     return _previous(live, changed) if kept else None
+
+
+def _linked_aside(live: Path) -> output.Previous | None:
+    """A copy of the published site kept beside it (output.link_aside), or None: it only
+    saves the next build time, so a file system that refuses costs nothing else."""
+    try:
+        kept = output.link_aside(live)
+    except OSError:
+        output.discard(output.staging_path(live))
+        return None
+    return _previous(live, frozenset()) if kept else None
 
 
 def _previous(live: Path, changed: frozenset[str]) -> output.Previous:

@@ -316,6 +316,18 @@ def set_aside(site: Path, output: Path) -> bool:
     return True
 
 
+def link_aside(output: Path) -> bool:
+    """Keep a copy of the published site beside it as previous_path(output), all hard
+    links (made in the staging folder, which a killed build's successor clears), for a
+    build that replaced no site to keep; False if that name is taken."""
+    kept, staging = previous_path(output.absolute()), staging_path(output.absolute())
+    if kept.exists() or kept.is_symlink() or staging.exists():
+        return False
+    link_tree(output, staging)
+    _new_marker(staging)
+    return set_aside(staging, output)
+
+
 def _discard_later(old_site: Path, output: Path) -> None:
     """Remove the replaced site without making the build wait for it: one rename to a
     trash folder, then a detached `rm -rf`. Removing thousands of folders takes seconds

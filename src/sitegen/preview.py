@@ -58,7 +58,8 @@ class Preview:
         result: BuildResult | None = None
         try:
             result = build(self.root, self.out, drafts=True, with_search=False,
-                           waiting=lambda message: self.log(message + " ", end=""))
+                           waiting=lambda message: self.log(message + " ", end=""),
+                           ready_for_edits=True)
         except SitegenError as exc:
             problems = list(exc.problems)
         except Exception as exc:  # a preview server outlives a bug in one build
