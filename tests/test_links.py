@@ -33,7 +33,7 @@ def trees(tmp_path: Path) -> tuple[Path, Path]:
     live, kept = tmp_path / "live", tmp_path / "kept"
     for name in ("0/a.pf_index", "0/b.pf_index", "1/a.pf_index", "shards.json"):
         _write(live / name, name)
-    links.link_tree(live, kept)  # the previous build: every file shared
+    links.sync_tree(live, kept)  # the previous build: every file shared
     return live, kept
 
 

@@ -20,12 +20,6 @@ def link_or_copy(source: Path | str, target: Path | str) -> None:
         shutil.copy2(source, target)
 
 
-def link_tree(source: Path, target: Path) -> None:
-    """Link every file under `source` into `target` (a folder kept whole)."""
-    if source.is_dir():
-        shutil.copytree(source, target, copy_function=link_or_copy, dirs_exist_ok=True)
-
-
 def sync_tree(source: Path, target: Path) -> None:
     """Make `target` the same tree as `source`, made of hard links, touching only what
     differs: an entry whose inode is the source's is already the same file. A search

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from sitegen import urls
 from sitegen.errors import Problem, SitegenError
-from sitegen.links import link_or_copy, link_tree, prune, sync_tree
+from sitegen.links import link_or_copy, prune, sync_tree
 
 MARKER = ".sitegen-output"
 MARKER_TEXT = "Byggd av sitegen. Mappen ersätts vid varje bygge.\n"
@@ -191,7 +191,7 @@ class Stage:
     def keep_tree(self, folder: str) -> None:
         """Keep a whole folder of the published site (the search index)."""
         if not self.synced:
-            link_tree(self.live / folder, self.folder / folder)
+            sync_tree(self.live / folder, self.folder / folder)
 
     def drop(self, paths: set[str]) -> None:
         """Remove files (or, for INDEX, the index folder) the new site does not have."""
@@ -323,7 +323,7 @@ def link_aside(output: Path) -> bool:
     kept, staging = previous_path(output.absolute()), staging_path(output.absolute())
     if kept.exists() or kept.is_symlink() or staging.exists():
         return False
-    link_tree(output, staging)
+    sync_tree(output, staging)
     _new_marker(staging)
     return set_aside(staging, output)
 

@@ -27,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen import urls
+from sitegen import links, urls
 from sitegen.errors import Problem
 from sitegen.search import chunks, shards
 from sitegen.search.pagefind import (
@@ -221,7 +221,7 @@ def _prepare(bundle: Path, live: Path | None, keep: frozenset[int]) -> None:
         target = bundle / str(number)
         if not target.exists():
             assert live is not None  # a kept shard is a published one
-            shutil.copytree(live / str(number), target, copy_function=_link)
+            links.sync_tree(live / str(number), target)
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -230,12 +230,6 @@ def _same_file(a: Path, b: Path) -> bool:
         return (one.st_dev, one.st_ino) == (two.st_dev, two.st_ino)
     return False
 
-
-def _link(source: str, target: str) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
 
 
 def _index_shards(binary: Path, site: Path, bundle: Path, todo: shards.Plan,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import time
@@ -10,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from sitegen import links
 from sitegen.errors import Problem
 
 LANGUAGE = "sv"
@@ -50,10 +50,7 @@ def index_pages(binary: Path, site: Path, pages: Sequence[str], scratch: Path,
         for path in pages:
             target = scratch / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(site / path, target)
-            except OSError:
-                shutil.copyfile(site / path, target)  # a file system without hard links
+            links.link_or_copy(site / path, target)
         return _run(binary, scratch, bundle, started)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
