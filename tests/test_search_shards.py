@@ -13,6 +13,7 @@ import pytest
 from conftest import copy_repo_site as copy_site
 from conftest import set_shard_pages
 
+from sitegen import links
 from sitegen.build import build
 from sitegen.search import shards
 from sitegen.search.preview import PreviewIndex
@@ -154,10 +155,52 @@ def test_the_manifest_says_when_the_index_is_being_updated(tmp_path: Path) -> No
         done = json.loads(manifest.read_text())
         assert "updating" not in done and done["shards"] == [{"path": "0/", "pages": 1}]
         # Nothing changed: the next update indexes nothing anew and keeps the files.
-        before = {p: p.stat().st_ino for p in (tmp_path / "index").rglob("*.pf_*")}
+        served = tmp_path / "index" / "pagefind"
+        before = {p: p.stat().st_ino for p in served.rglob("*.pf_*")}
         index.refresh()
         assert index.wait(60)
-        assert {p: p.stat().st_ino for p in (tmp_path / "index").rglob("*.pf_*")} == before
+        assert {p: p.stat().st_ino for p in served.rglob("*.pf_*")} == before
         assert "updating" not in json.loads(manifest.read_text())
     finally:
         index.stop()
+
+
+def test_an_update_starts_from_the_index_before_and_links_only_what_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = tmp_path / "site"
+    for n in range(100):  # two shards of the small preview's size
+        (site / f"p{n}").mkdir(parents=True)
+        (site / f"p{n}" / "index.html").write_text(
+            f'<html lang="sv"><body><main data-pagefind-body><h1>Sida {n}</h1><p>glas '
+            f"nummer {n}</p></main></body></html>")
+    linked: list[str] = []
+    real = links.sync_tree
+
+    def counted(source: Path, target: Path) -> None:
+        if target.parent.name.startswith("pagefind"):  # a shard (not its subfolders)
+            linked.append(target.name)
+        real(source, target)
+
+    monkeypatch.setattr(links, "sync_tree", counted)
+    index = PreviewIndex(site, tmp_path / "index")
+    index.start()
+    served = tmp_path / "index" / "pagefind"
+    try:
+        updates = []
+        for text in ("", "kristallkrona", "ljusstake"):
+            if text:
+                page = site / "p7" / "index.html"
+                page.write_text(page.read_text().replace("</p>", f" {text}</p>"))
+            linked.clear()
+            index.refresh()
+            assert index.wait(60)
+            updates.append((len(linked), json.loads((served / "shards.json").read_text())))
+        assert [len(u[1]["shards"]) for u in updates] == [2, 2, 2]
+        # Cold: nothing to link. First edit: the other shard is linked from the served
+        # index. Second edit of the same shard: the index before already holds the other
+        # shard as served, so nothing is linked.
+        assert [count for count, _ in updates] == [0, 1, 0]
+        assert "ljusstake" in documents(served)["/p7/"]["content"]
+    finally:
+        index.stop()
+

@@ -7,6 +7,10 @@ build keeps unchanged files as they are) are indexed anew, shard by shard, as a 
 does. The index lives outside the preview site, in its own folder, so a build never
 touches it; the server serves it at /pagefind/. While it is updated, its manifest says
 `"updating": true` and the search page says "Sökindexet uppdateras …" and waits for it.
+
+The index before the served one is kept beside it, and the next update starts from it:
+only the shards that changed since are linked or indexed anew (at 10,000 posts a few
+hundred files, not the 14,000 of every kept shard).
 """
 
 from __future__ import annotations
@@ -116,21 +120,22 @@ class PreviewIndex:
         small = len(now) <= 16 * SMALL_SHARD  # HTML files: at least the indexed pages
         plan = plan_index(self.site, live, lambda: None, changed,
                           size=SMALL_SHARD if small else self.shard_pages)
-        fresh = self.folder / f"{BUNDLE}.new"
-        shutil.rmtree(fresh, ignore_errors=True)
+        fresh, spare = self.folder / f"{BUNDLE}.new", self.folder / f"{BUNDLE}.old"
+        shutil.rmtree(fresh, ignore_errors=True)  # left by an update that failed
+        if spare.is_dir():
+            # The index before the served one: its shards that are still current are
+            # kept as they are, so only what changed since is linked or indexed anew.
+            spare.rename(fresh)
         done = write_index(plan, fresh)
         if isinstance(done, Problem):
             shutil.rmtree(fresh, ignore_errors=True)
             self._mark_updating(False)
             self.log(f"Sökindexet kunde inte uppdateras: {done}")
             return
-        old = self.folder / f"{BUNDLE}.old"
-        shutil.rmtree(old, ignore_errors=True)
         with self._files:
             if self.bundle.exists():
-                self.bundle.rename(old)
+                self.bundle.rename(spare)
             fresh.rename(self.bundle)
-        shutil.rmtree(old, ignore_errors=True)
         self._seen = now
         self.last = done
 
