@@ -149,10 +149,17 @@ def _words(chunk: bytes) -> list[tuple[str, bytes]]:
 def _word_pages(chunk: bytes, at: int) -> tuple[str, int]:
     """The word at `at` and the offset after the list of pages that follows it."""
     word, at = _decode_text(chunk, at)
-    pages, at = _header(chunk, at, 4)
-    matched = _pages(pages).match(chunk, at)
-    if matched:
-        return word, matched.end()
+    pages, start = _header(chunk, at, 4)
+    at, left = start, pages
+    while left:  # in blocks of a power of two pages: a few patterns serve every count
+        block = 1 << (left.bit_length() - 1)
+        matched = _pages(block).match(chunk, at)
+        if not matched:
+            break
+        at, left = matched.end(), left - block
+    else:
+        return word, at
+    at = start
     for _ in range(pages):  # not the usual shape: item by item
         at = _skip(chunk, at)
     return word, at
@@ -168,8 +175,10 @@ its first byte and nothing backtracks (atomic groups, possessive repeats), so a 
 exactly the CBOR parse, never a different split of the same bytes."""
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=64)
 def _pages(count: int) -> re.Pattern[bytes]:
+    """`count` pages (a power of two: compiling a pattern for every count a shard's words
+    have, a few hundred, took longer than the matching)."""
     return re.compile(b"(?:" + _PAGE + b"){%d}" % count, re.DOTALL)
 
 
