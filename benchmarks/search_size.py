@@ -167,9 +167,10 @@ def kind(url: str) -> str:
 
 
 def first_query_bytes(site: Path, word: str, *, compress: bool = False,
-                      ) -> tuple[int, int, int, dict[str, int]]:
+                      ) -> tuple[int, int, int, dict[str, int], float]:
     """(bytes under /pagefind/, requests under /pagefind/, results shown, bytes by kind
-    over every request of the page) for one query in a fresh browser.
+    over every request of the page, seconds from the page's start to the hit count
+    shown) for one query in a fresh browser, on loopback.
 
     Counted by the server: response bodies as sent (so compressed with `compress`),
     without headers, for every request the page and Pagefind's web worker make.
@@ -191,7 +192,8 @@ def first_query_bytes(site: Path, word: str, *, compress: bool = False,
             page.goto(f"{base}/sok/?q={word}")
             page.wait_for_function(
                 "() => /träff/.test(document.querySelector('[data-search-status]').textContent)",
-                timeout=120_000)
+                timeout=120_000, polling=10)
+            seconds = page.evaluate("performance.now()") / 1000
             page.wait_for_timeout(1000)
             shown = page.locator(".search-result").count()
             browser.close()
@@ -201,16 +203,18 @@ def first_query_bytes(site: Path, word: str, *, compress: bool = False,
     kinds: dict[str, int] = collections.Counter()
     for url, size in seen:
         kinds[kind(url)] += size
-    return sum(size for _, size in index), len(index), shown, dict(kinds)
+    return sum(size for _, size in index), len(index), shown, dict(kinds), seconds
 
 
 def report(site: Path, words: list[str]) -> None:
     for word in words:
         for compress in (False, True):
-            size, requests, shown, kinds = first_query_bytes(site, word, compress=compress)
+            size, requests, shown, kinds, seconds = first_query_bytes(site, word,
+                                                                      compress=compress)
             how = "gzip-compressed text" if compress else "served as is"
             print(f"first query ?q={word} ({how}): {size / 1000:.0f} kB in {requests} "
-                  f"requests under /pagefind/ ({shown} results shown)")
+                  f"requests under /pagefind/ ({shown} results shown; hit count after "
+                  f"{seconds:.2f} s)")
             print("    " + ", ".join(f"{name} {value / 1000:.1f} kB"
                                      for name, value in sorted(kinds.items())))
 
