@@ -13,6 +13,7 @@ from conftest import copy_repo_site as copy_site
 from sitegen import search
 from sitegen.build import build
 from sitegen.errors import SitegenError
+from sitegen.search import pagefind
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -164,28 +165,34 @@ def test_failing_binary_is_a_clear_error(tmp_path: Path,
         "assets", "content", "layouts", "site.yaml"}
 
 
+@pytest.mark.parametrize("fast", [pagefind.FAST_PATHS, pagefind.PLAIN], ids=["glob", "scratch"])
 def test_search_runs_pagefind_in_swedish_over_the_shards_pages(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Pagefind reads a scratch folder that holds only the shard's pages, at their paths.
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fast: pagefind.FastPaths) -> None:
+    # Pagefind reads the shard's pages only, at their paths: named in a glob, or from a
+    # scratch folder that holds only them.
     fake = tmp_path / "pagefind"
     log = tmp_path / "args"
     fake.write_text(f'#!/bin/sh\necho "$@" > {log}\nfind "$2" -type f | sort >> {log}\n'
-                    'echo "Indexed 1 page"\n')
+                    'echo "Found 1 file matching"\necho "Indexed 1 page"\n')
     fake.chmod(0o755)
     monkeypatch.setattr(search, "pagefind_binary", lambda: fake)
     site = tmp_path / "site"
     (site / "a" / "b").mkdir(parents=True)
     (site / "a" / "b" / "index.html").write_text("<article data-pagefind-body>x</article>")
     (site / "a" / "index.html").write_text("<p>data-pagefind-body, as text only</p>")
-    result = search.update_index(site, site / "pagefind", None, lambda: None, None, size=10,
-                                 split_chunks=False)  # the fake writes no bundle to split
+    plan = search.plan_index(site, None, lambda: None, None, size=10)
+    result = search.write_index(plan, site / "pagefind", fast=fast,
+                                split_chunks=False)  # the fake writes no bundle to split
     assert isinstance(result, search.SearchResult)
     assert (result.pages, result.shards, result.reindexed) == (1, 1, 1)
-    args, listed = log.read_text().splitlines()[0].split(), log.read_text().splitlines()[1:]
+    args = log.read_text().splitlines()[0].split()
     scratch = site / ".sitegen-search" / "0"
-    assert args == ["--site", str(scratch), "--output-path", str(site / "pagefind" / "0"),
+    read = ["--site", str(site), "--glob", "{a/b/index.html}"] if fast.glob else [
+        "--site", str(scratch)]
+    assert args == [*read, "--output-path", str(site / "pagefind" / "0"),
                     "--force-language", "sv"]
-    assert listed == [str(scratch / "a" / "b" / "index.html")]
+    if not fast.glob:
+        assert log.read_text().splitlines()[1:] == [str(scratch / "a" / "b" / "index.html")]
     assert not scratch.exists()
     manifest = json.loads((site / "pagefind" / "shards.json").read_text())
     assert manifest == {"format": 2, "pagefind": "1.5.2", "language": "sv",

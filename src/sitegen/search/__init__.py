@@ -31,8 +31,10 @@ from sitegen import links, urls
 from sitegen.errors import Problem
 from sitegen.search import chunks, shards
 from sitegen.search.pagefind import (
+    FAST_PATHS,
     LANGUAGE,
     VERSION,
+    FastPaths,
     Indexed,
     index_pages,
     missing,
@@ -40,8 +42,9 @@ from sitegen.search.pagefind import (
 )
 from sitegen.templating import marks_result
 
-__all__ = ["BUNDLE", "LANGUAGE", "MANIFEST", "IndexPlan", "SearchResult", "indexed_pages",
-           "pagefind_binary", "plan_index", "update_index", "write_index"]
+__all__ = ["BUNDLE", "FAST_PATHS", "LANGUAGE", "MANIFEST", "FastPaths", "IndexPlan",
+           "SearchResult", "indexed_pages", "pagefind_binary", "plan_index", "update_index",
+           "write_index"]
 
 BUNDLE = urls.folder(urls.SEARCH_INDEX).rstrip("/")
 """Folder under the site root that holds the shards and the manifest."""
@@ -109,12 +112,14 @@ def plan_index(site: Path, live: Path | None, folders: Callable[[], frozenset[st
 
 
 def write_index(plan: IndexPlan, bundle: Path, *, workers: int | None = None,
-                split_chunks: bool = True) -> SearchResult | Problem:
+                split_chunks: bool = True, fast: FastPaths = FAST_PATHS,
+                ) -> SearchResult | Problem:
     """Carry out `plan` into the folder `bundle`: keep the published shards it keeps
     (hard links), index the others with Pagefind (several at once) and write the
     manifest. Nothing is ever written through a link to a published file.
     `split_chunks`: cut each new shard's word chunks small (`chunks.split`; off only to
-    compare with Pagefind's own chunks)."""
+    compare with Pagefind's own chunks). `fast`: how Pagefind is given the pages
+    (`pagefind.FastPaths`)."""
     started = time.perf_counter()
     todo = plan.todo
     binary = pagefind_binary() if todo.dirty else None
@@ -122,7 +127,7 @@ def write_index(plan: IndexPlan, bundle: Path, *, workers: int | None = None,
         return missing()
     _prepare(bundle, plan.live, frozenset(range(len(todo.shards))) - todo.dirty)
     if binary is not None:
-        problem = _index_shards(binary, plan.site, bundle, todo, workers, split_chunks)
+        problem = _index_shards(binary, plan.site, bundle, todo, workers, split_chunks, fast)
         if problem is not None:
             return problem
     _write_manifest(bundle, plan.live, todo.shards)
@@ -233,9 +238,10 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def _index_shards(binary: Path, site: Path, bundle: Path, todo: shards.Plan,
-                  workers: int | None, split_chunks: bool) -> Problem | None:
+                  workers: int | None, split_chunks: bool, fast: FastPaths) -> Problem | None:
     """Index the dirty shards, several at once (each Pagefind run is one process). Their
-    pages are linked for Pagefind in a scratch folder beside `bundle`."""
+    pages are read where they are, or linked for Pagefind in a scratch folder beside
+    `bundle` (`pagefind.FastPaths`)."""
     dirty = sorted(todo.dirty, key=lambda n: -len(todo.shards[n]))
     scratch = bundle.parent / SCRATCH
 
@@ -244,7 +250,8 @@ def _index_shards(binary: Path, site: Path, bundle: Path, todo: shards.Plan,
         if not todo.shards[number]:  # a hash may leave a shard of a small site empty
             _finish_shard(out, ())
             return Indexed(0.0, 0)
-        done = index_pages(binary, site, todo.shards[number], scratch / str(number), out)
+        done = index_pages(binary, site, todo.shards[number], scratch / str(number), out,
+                           fast)
         if isinstance(done, Indexed):
             if split_chunks:
                 try:
