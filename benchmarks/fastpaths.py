@@ -29,7 +29,7 @@ VARIANTS = {
     "markdown: obvious_blocks off": SWITCH.format(module="markdown", name="obvious_blocks"),
     "markdown: plain_text off": SWITCH.format(module="markdown", name="plain_text"),
     "collector not paused": "import contextlib, sitegen.cli as c; "
-                            "c._collector_paused = lambda **_: contextlib.nullcontext(); ",
+                            "c.collector_paused = lambda **_: contextlib.nullcontext(); ",
 }
 
 

@@ -7,8 +7,9 @@ Generates a corpus (benchmarks/generate.py, or uses --site, a sitegen site), sta
 preview server as `sitegen serve` does (watcher included), waits for its first index,
 then saves one post --saves times, each with a new sentence, and reports the seconds
 from the save to the page reload (the rebuild shown) and to the index being current
-(the background update done). The watcher waits for the file system to be quiet for
-1 s before it rebuilds (its debounce), and that second is part of both figures.
+(the background update done). The watcher's wait for the save to settle is part of
+both figures. The server runs as `sitegen serve` runs it (the collector paused while
+each rebuild runs).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
+from sitegen.cli import collector_paused  # noqa: E402
 from sitegen.serve import PreviewServer  # noqa: E402
 
 
@@ -45,7 +47,9 @@ def main() -> None:
             posts, themes = generate.generate(args.posts, 1)
             generate.write_sitegen(root, posts, themes)
         log = print if args.verbose else (lambda message, end="\n": None)
-        server = PreviewServer(root, port=0, log=log)
+        # as `sitegen serve` runs it: the collector paused while each rebuild runs
+        server = PreviewServer(root, port=0, log=log,
+                               around_build=lambda: collector_paused(for_good=False))
         stop = threading.Event()
         started = time.perf_counter()
         server.start()

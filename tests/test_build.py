@@ -194,7 +194,7 @@ def test_a_broken_link_among_the_posts_is_an_error_at_its_path(
 
 
 def test_a_build_changes_no_process_wide_state(make_site) -> None:  # type: ignore[no-untyped-def]
-    # The collector policy is the command line's (cli._collector_paused): build() itself
+    # The collector policy is the command line's (cli.collector_paused): build() itself
     # neither switches the collector nor freezes what it made out of its sight.
     root: Path = make_site("basic")
     frozen, cwd = gc.get_freeze_count(), Path.cwd()

@@ -392,3 +392,35 @@ def test_first_save_after_a_build_writes_only_what_changed(
 def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
             if p.is_file() and p.name != ".sitegen-output"}
+
+
+def test_serve_pauses_the_collector_around_each_rebuild_only(
+        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`sitegen serve` gives the preview the command line's collector pause (a rebuild at
+    10,000 posts took 3.0-5.2 s with the collector scanning what it loads, 1.7 s without);
+    it is on again between rebuilds, so what a rebuild leaves is freed."""
+    import gc
+
+    import sitegen.preview
+    import sitegen.serve
+    from sitegen.cli import main
+
+    given: dict[str, object] = {}
+    monkeypatch.setattr(sitegen.serve, "serve", lambda root, **kw: given.update(kw))
+    assert main(["--root", str(site), "serve"]) == 0
+    around = given["around_build"]
+    assert callable(around)
+    during: list[bool] = []
+    real = sitegen.preview.build
+
+    def watched(*args, **kwargs):  # type: ignore[no-untyped-def]
+        during.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sitegen.preview, "build", watched)
+    preview = Preview(site, site / PREVIEW_DIR, Log(), around)
+    assert gc.isenabled()
+    assert preview.rebuild() and preview.rebuild()
+    assert during == [False, False] and gc.isenabled()
+    Preview(site, site / PREVIEW_DIR, Log()).rebuild()  # without: left as it is
+    assert during == [False, False, True]

@@ -8,9 +8,11 @@ the watcher (`serve`) and the request threads (`preview_http`).
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -28,6 +30,9 @@ def print_log(message: str, end: str = "\n") -> None:
     print("\n".join(printable(line) for line in message.split("\n")), end=end, flush=True)
 
 
+AroundBuild = Callable[[], contextlib.AbstractContextManager[object]]
+"""What is entered around each of the preview's builds (see Preview)."""
+
 SEARCH_DIR = Path(".sitegen-cache") / "preview-search"
 """The preview's search index (PreviewIndex), served at /pagefind/."""
 
@@ -36,10 +41,14 @@ class Preview:
     """The preview's state: the last build's outcome and a counter that tells the
     event streams when to reload. Shared by the watcher and the request threads."""
 
-    def __init__(self, root: Path, out: Path, log: Log = print_log) -> None:
+    def __init__(self, root: Path, out: Path, log: Log = print_log,
+                 around_build: AroundBuild = contextlib.nullcontext) -> None:
         self.root = root
         self.out = out
         self.log = log
+        self.around_build = around_build
+        """Entered around each build: what the command line wants of the process while it
+        builds (`sitegen serve` pauses the cycle collector, cli.collector_paused)."""
         self.problems: list[Problem] = []
         """Problems of the latest build when it failed (errors and warnings); empty when
         it succeeded."""
@@ -57,9 +66,10 @@ class Preview:
         problems: list[Problem] = []
         result: BuildResult | None = None
         try:
-            result = build(self.root, self.out, drafts=True, with_search=False,
-                           waiting=lambda message: self.log(message + " ", end=""),
-                           ready_for_edits=True)
+            with self.around_build():
+                result = build(self.root, self.out, drafts=True, with_search=False,
+                               waiting=lambda message: self.log(message + " ", end=""),
+                               ready_for_edits=True)
         except SitegenError as exc:
             problems = list(exc.problems)
         except Exception as exc:  # a preview server outlives a bug in one build

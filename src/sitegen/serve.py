@@ -17,6 +17,7 @@ bound to its address, the watcher and the command).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import threading
@@ -25,7 +26,7 @@ from pathlib import Path
 import watchfiles
 
 from sitegen.errors import Problem, SitegenError
-from sitegen.preview import Log, Preview, print_log
+from sitegen.preview import AroundBuild, Log, Preview, print_log
 from sitegen.preview_http import Handler, Server
 
 PREVIEW_DIR = Path(".sitegen-cache") / "preview"
@@ -37,9 +38,10 @@ class PreviewServer:
     """The HTTP server and the watcher, for `sitegen serve` and for tests."""
 
     def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 8000,
-                 log: Log = print_log) -> None:
+                 log: Log = print_log, around_build: AroundBuild = contextlib.nullcontext,
+                 ) -> None:
         self.root = root.absolute()
-        self.preview = Preview(self.root, self.root / PREVIEW_DIR, log)
+        self.preview = Preview(self.root, self.root / PREVIEW_DIR, log, around_build)
         self.log = log
         if not 0 <= port <= 65535:
             raise SitegenError([Problem("--port", 0, f"porten {port} finns inte; välj en port "
@@ -103,9 +105,11 @@ class PreviewServer:
         self.httpd.server_close()
 
 
-def serve(root: Path, *, host: str = "127.0.0.1", port: int = 8000, log: Log = print_log) -> None:
-    """Run the preview until Ctrl-C."""
-    server = PreviewServer(root, host, port, log)
+def serve(root: Path, *, host: str = "127.0.0.1", port: int = 8000, log: Log = print_log,
+          around_build: AroundBuild = contextlib.nullcontext) -> None:
+    """Run the preview until Ctrl-C. `around_build`: entered around each rebuild (see
+    Preview)."""
+    server = PreviewServer(root, host, port, log, around_build)
     try:
         server.start()
         log(f"Förhandsgranskning på {server.url} (utkast visas). Avsluta med Ctrl-C.")
