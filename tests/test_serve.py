@@ -324,6 +324,7 @@ def test_preview_serves_its_search_index(server: tuple[PreviewServer, Log]) -> N
 MEMORY_SCRIPT = """
 import sys
 from pathlib import Path
+from sitegen.cli import collector_paused
 from sitegen.preview import Preview
 
 def rss_kb():
@@ -332,7 +333,8 @@ def rss_kb():
             return int(line.split()[1])
 
 root = Path(sys.argv[1])
-preview = Preview(root, root / ".sitegen-cache" / "preview", log=lambda *a, **k: None)
+preview = Preview(root, root / ".sitegen-cache" / "preview", log=lambda *a, **k: None,
+                  around_build=lambda: collector_paused(for_good=False))  # as serve does
 post = sorted((root / "content" / "posts").glob("*.md"))[150]
 original = post.read_text("utf-8")
 sizes = []
