@@ -115,8 +115,9 @@ OPTIONS: tuple[Option, ...] = (
            "package's source); the site's title unless set"),
     Option("search_shard_pages", int, 1000, "pages a shard of the search index holds at "
            "most. Smaller shards make an edit re-index less; fewer shards make a first "
-           "search download less (at 10,000 posts, 1,000 gives 16 shards: an edit ~4 s, a "
-           "first search 0.3–0.7 MB; BENCHMARKS.md)",
+           "search download less (at 10,000 posts, 1,000 gives 16 shards: an edit 4.5–5 s, "
+           "a first search 0.26–0.5 MB; 500 gives 32: an edit ~3.7 s, a first search "
+           "0.35–0.6 MB; BENCHMARKS.md)",
            _at_least_one("search_shard_pages")),
 )
 
