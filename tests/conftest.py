@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +45,17 @@ def set_shard_pages(root: Path, pages: int) -> None:
     """Set site.yaml's search_shard_pages (so a small site's index is in several shards)."""
     config = root / "site.yaml"
     config.write_text(config.read_text("utf-8") + f"search_shard_pages: {pages}\n", "utf-8")
+
+
+def search_documents(bundle: Path) -> dict[str, Any]:
+    """Every indexed page's fragment in a sharded search index (url → what Pagefind
+    stored), over all its shards."""
+    found = {}
+    for fragment in bundle.glob("*/fragment/*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes())
+        page = json.loads(data[data.index(b"{"):])
+        found[page["url"]] = page
+    return found
 
 
 def copy_site(source: Path, target: Path) -> Path:

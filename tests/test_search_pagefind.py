@@ -4,14 +4,11 @@ index; the glob is taken only where it means exactly the pages listed."""
 
 from __future__ import annotations
 
-import gzip
-import json
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
-from conftest import copy_repo_site
+from conftest import copy_repo_site, search_documents
 
 from sitegen import links, search
 from sitegen.build import build
@@ -30,16 +27,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (out / "udda[1]").mkdir()
     shutil.copy(page, out / "udda[1]" / "index.html")
     return out
-
-
-def documents(bundle: Path) -> dict[str, Any]:
-    """Every indexed page's fragment (url → what Pagefind stored), over all shards."""
-    found = {}
-    for fragment in bundle.glob("*/fragment/*.pf_fragment"):
-        data = gzip.decompress(fragment.read_bytes())
-        page = json.loads(data[data.index(b"{"):])
-        found[page["url"]] = page
-    return found
 
 
 def counted_links(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -68,9 +55,9 @@ def test_a_glob_and_a_scratch_folder_give_the_same_index(
     # The glob was taken for every shard but the one with the odd address.
     assert linked == sorted(str(site / p) for p in plan.todo.shards[odd])
     assert len(made) == plan.pages
-    assert documents(tmp_path / "glob") == documents(tmp_path / "plain")
-    assert "/udda[1]/" in documents(tmp_path / "glob")
-    assert len(documents(tmp_path / "glob")) == plan.pages
+    assert search_documents(tmp_path / "glob") == search_documents(tmp_path / "plain")
+    assert "/udda[1]/" in search_documents(tmp_path / "glob")
+    assert len(search_documents(tmp_path / "glob")) == plan.pages
     for number in range(len(plan.todo.shards)):
         pages = (tmp_path / "glob" / str(number) / "sitegen-pages.txt").read_text()
         assert pages == (tmp_path / "plain" / str(number) / "sitegen-pages.txt").read_text()

@@ -3,15 +3,13 @@ kept byte for byte, and an incremental index equal to a cold one."""
 
 from __future__ import annotations
 
-import gzip
 import json
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
 from conftest import copy_repo_site as copy_site
-from conftest import set_shard_pages
+from conftest import search_documents, set_shard_pages
 
 from sitegen import links
 from sitegen.build import build
@@ -57,16 +55,6 @@ def test_plan_marks_the_shards_that_changed() -> None:
 
 # ---------------------------------------------------------------- builds in shards
 
-def documents(bundle: Path) -> dict[str, Any]:
-    """Every indexed page's fragment (url → what Pagefind stored), over all shards."""
-    found = {}
-    for fragment in bundle.glob("*/fragment/*.pf_fragment"):
-        data = gzip.decompress(fragment.read_bytes())
-        page = json.loads(data[data.index(b"{"):])
-        found[page["url"]] = page
-    return found
-
-
 def files(folder: Path) -> dict[str, tuple[int, bytes]]:
     return {str(p.relative_to(folder)): (p.stat().st_ino, p.read_bytes())
             for p in sorted(folder.rglob("*")) if p.is_file()}
@@ -99,7 +87,7 @@ def test_an_edit_reindexes_only_its_shard(tmp_path: Path) -> None:
             assert after != before[n]
         else:
             assert after == before[n]  # the same files: same bytes, same inodes
-    assert "glasbruksmuseet" in json.dumps(documents(out / "pagefind"), ensure_ascii=False)
+    assert "glasbruksmuseet" in json.dumps(search_documents(out / "pagefind"), ensure_ascii=False)
     # Nothing indexed changed: Pagefind does not run and the bundle stays as it is.
     kept = files(out / "pagefind")
     (root / "static").mkdir()
@@ -126,13 +114,13 @@ def test_incremental_index_equals_cold(tmp_path: Path, change: str) -> None:
     else:
         (posts / "amal-sticker-ut.md").unlink()
     build(root)
-    incremental = documents(root / "output" / "pagefind")
+    incremental = search_documents(root / "output" / "pagefind")
     split = root / "output" / "pagefind"
     pages = {p.parent.name: p.read_text() for p in split.glob("*/sitegen-pages.txt")}
     shutil.rmtree(root / "output")
     shutil.rmtree(root / ".sitegen-cache")
     build(root)
-    assert documents(root / "output" / "pagefind") == incremental
+    assert search_documents(root / "output" / "pagefind") == incremental
     assert {p.parent.name: p.read_text() for p in split.glob("*/sitegen-pages.txt")} == pages
     assert len(incremental) == 7 + {"edit": 0, "add": 1, "delete": -1}[change]
 
@@ -200,7 +188,7 @@ def test_an_update_starts_from_the_index_before_and_links_only_what_changed(
         # index. Second edit of the same shard: the index before already holds the other
         # shard as served, so nothing is linked.
         assert [count for count, _ in updates] == [0, 1, 0]
-        assert "ljusstake" in documents(served)["/p7/"]["content"]
+        assert "ljusstake" in search_documents(served)["/p7/"]["content"]
     finally:
         index.stop()
 
