@@ -75,7 +75,7 @@ def collector_paused(*, for_good: bool) -> Iterator[None]:
     inherit the pause. `for_good`: the process ends right after (`run`), so the collector
     stays off rather than scan everything the build left once more; else it is switched
     back on and collects at once what the build left (16 ms after a preview's rebuild at
-    10,000 posts; a preview server rebuilding 100 times at 300 posts stays at 42 MB, where
+    10,000 posts; a preview server rebuilding 60 times at 300 posts stays at ~60 MB, where
     waiting for the collector's own time let it settle at 75 MB). Only the command line
     decides this: `build()` itself changes no process-wide state."""
     enabled = gc.isenabled()
