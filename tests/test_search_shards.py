@@ -97,7 +97,30 @@ def test_an_edit_reindexes_only_its_shard(tmp_path: Path) -> None:
     assert files(out / "pagefind") == kept
 
 
-@pytest.mark.parametrize("change", ["edit", "add", "delete"])
+def test_a_title_edit_reindexes_only_the_pages_pagefind_reads_anew(tmp_path: Path) -> None:
+    # A new title changes the neighbours' pages too (their previous/next links, related
+    # visits), outside the indexed article: their shards are kept as they are.
+    root = copy_site(tmp_path / "site")
+    set_shard_pages(root, 2)  # 7 pages: 4 shards
+    out = root / "output"
+    build(root)
+    before = {n: files(out / "pagefind" / n) for n in "0123"}
+    pages = {p: p.read_bytes() for p in out.glob("kommunbesok/*/index.html")}
+    edited = shard_of_post(out, "amal-sticker-ut")
+    post = root / "content" / "posts" / "amal-sticker-ut.md"
+    post.write_text(post.read_text("utf-8").replace("title: ", "title: Ny rubrik, ", 1), "utf-8")
+    assert build(root).searched
+    neighbours = {p.parent.name for p, data in pages.items()
+                  if p.read_bytes() != data and p.parent.name != "amal-sticker-ut"}
+    elsewhere = {shard_of_post(out, slug) for slug in neighbours} - {edited}
+    assert elsewhere, "no neighbour in another shard: the test shows nothing"
+    for n in "0123":
+        assert (files(out / "pagefind" / n) == before[n]) is (n != edited), n
+    titles = {page["meta"]["title"] for page in search_documents(out / "pagefind").values()}
+    assert any(title.startswith("Ny rubrik, ") for title in titles)
+
+
+@pytest.mark.parametrize("change", ["edit", "add", "delete", "title"])
 def test_incremental_index_equals_cold(tmp_path: Path, change: str) -> None:
     root = copy_site(tmp_path / "site")
     set_shard_pages(root, 2)  # 7 pages: 4 shards
@@ -111,6 +134,10 @@ def test_incremental_index_equals_cold(tmp_path: Path, change: str) -> None:
         (posts / "ett-nytt-besok.md").write_text(
             "---\ntitle: Ett nytt besök\ndate: 2017-05-02\nmunicipalities: [Hörby]\n"
             "themes: [Samverkan]\n---\nVi besökte glasbruksmuseet.\n", "utf-8")
+    elif change == "title":  # the neighbours' pages change where Pagefind reads nothing
+        post = posts / "amal-sticker-ut.md"
+        post.write_text(post.read_text("utf-8").replace("title: ", "title: Ny rubrik, ", 1),
+                        "utf-8")
     else:
         (posts / "amal-sticker-ut.md").unlink()
     build(root)
@@ -122,7 +149,7 @@ def test_incremental_index_equals_cold(tmp_path: Path, change: str) -> None:
     build(root)
     assert search_documents(root / "output" / "pagefind") == incremental
     assert {p.parent.name: p.read_text() for p in split.glob("*/sitegen-pages.txt")} == pages
-    assert len(incremental) == 7 + {"edit": 0, "add": 1, "delete": -1}[change]
+    assert len(incremental) == 7 + {"edit": 0, "add": 1, "delete": -1, "title": 0}[change]
 
 
 # ---------------------------------------------------------------- the preview's index

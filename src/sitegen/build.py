@@ -292,7 +292,7 @@ def _changes(root: Path, site: Site, stage: output.Stage, done: Executed,
         stage.folder, stage.live / folder,
         lambda: templating.search_folders(root / "layouts", done.templates),
         frozenset(changed) if known else None, size=site.config.search_shard_pages,
-        known=done.results)
+        known=done.results, published=stage.live)
     if not index.changes:
         stage.keep_tree(folder)
         return _Changes(frozenset(changed), None)

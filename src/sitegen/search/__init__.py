@@ -29,7 +29,7 @@ from pathlib import Path
 
 from sitegen import links, urls
 from sitegen.errors import Problem
-from sitegen.search import chunks, shards
+from sitegen.search import chunks, reads, shards
 from sitegen.search.pagefind import (
     FAST_PATHS,
     LANGUAGE,
@@ -94,7 +94,8 @@ class IndexPlan:
 
 def plan_index(site: Path, live: Path | None, folders: Callable[[], frozenset[str] | None],
                changed: frozenset[str] | None, *, size: int,
-               known: Mapping[str, bool] | None = None) -> IndexPlan:
+               known: Mapping[str, bool] | None = None,
+               published: Path | None = None) -> IndexPlan:
     """Which pages of `site` are indexed, in which shards, and which shards to index anew.
 
     `live`: the published bundle (a folder like `output/pagefind`) whose shards are kept
@@ -104,8 +105,13 @@ def plan_index(site: Path, live: Path | None, folders: Callable[[], frozenset[st
     added and removed ones included (None: not known, index everything). `known`:
     output paths whose HTML the caller has seen → whether they are search results (the
     build's rendered pages), so they are not read back. `size`: pages a shard holds at
-    most (site.yaml's `search_shard_pages`)."""
+    most (site.yaml's `search_shard_pages`). `published`: the site `live` indexed; a
+    changed page of which Pagefind reads the same there as in `site` (`reads`: say, only
+    a neighbour's title changed in its links) does not make its shard be indexed anew."""
     previous = _published_split(live) if live is not None else None
+    if previous is not None and changed is not None and published is not None:
+        indexed = {path for shard in previous for path in shard}
+        changed -= reads.unchanged_for_pagefind(changed & indexed, published, site)
     pages = indexed_pages(site, folders, previous, changed, known or {})
     todo = shards.plan(pages, previous, changed, size)
     return IndexPlan(site, live, previous, len(pages), todo)
