@@ -30,6 +30,8 @@ VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "l
 """Elements without an end tag."""
 WHOLE = frozenset({"title", "h1"})
 """Elements kept whole whatever their attributes."""
+TAG_ONLY = frozenset({"img", "html"})
+"""Tags kept (without what follows them) whatever their attributes."""
 LIMIT = 500
 """Changed pages looked at most: reading a page pair costs ~4 ms, so a change to every
 page (a layout, the stylesheet's name) is indexed anew rather than read."""
@@ -84,19 +86,17 @@ class _Reader(HTMLParser):
         return self.lines[line - 1] + column
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        start = self._at()
-        marked = any(name.startswith("data-pagefind") for name, _ in attrs)
         if tag in VOID or tag == "html":
-            if marked or tag in ("img", "html"):
-                self.spans.append((start, start + len(self.get_starttag_text() or "")))
+            self.handle_startendtag(tag, attrs)
             return
         self.depth[tag] = self.depth.get(tag, 0) + 1
-        if marked or tag in WHOLE:
-            self.kept.append((tag, self.depth[tag], start))
+        if tag in WHOLE or _marked(attrs):
+            self.kept.append((tag, self.depth[tag], self._at()))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        start = self._at()
-        if tag in ("img", "html") or any(name.startswith("data-pagefind") for name, _ in attrs):
+        """A tag without content (`<img>`, `<br/>`) or `<html>`: kept as a tag alone."""
+        if tag in TAG_ONLY or _marked(attrs):
+            start = self._at()
             self.spans.append((start, start + len(self.get_starttag_text() or "")))
 
     def handle_endtag(self, tag: str) -> None:
@@ -113,6 +113,10 @@ class _Reader(HTMLParser):
         super().close()
         self.spans.extend((start, len(self.html)) for _, _, start in self.kept)
         self.kept.clear()
+
+
+def _marked(attrs: list[tuple[str, str | None]]) -> bool:
+    return any(name.startswith("data-pagefind") for name, _ in attrs)
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
