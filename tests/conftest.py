@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +59,26 @@ def search_documents(bundle: Path) -> dict[str, Any]:
         page = json.loads(data[data.index(b"{"):])
         found[page["url"]] = page
     return found
+
+
+@contextlib.contextmanager
+def watched_preview(root: Path, log: Any) -> Iterator[Any]:
+    """`sitegen serve` on `root` (its PreviewServer, first build done) on a free port of
+    127.0.0.1, its watcher rebuilding on every save, until the block ends."""
+    from sitegen.serve import PreviewServer
+
+    server = PreviewServer(root, "127.0.0.1", 0, log)
+    server.start()
+    stop = threading.Event()
+    watcher = threading.Thread(target=server.watch, args=(stop,), daemon=True)
+    watcher.start()
+    try:
+        yield server
+    finally:
+        stop.set()
+        server.close()
+        watcher.join(timeout=10)
+        assert not watcher.is_alive()
 
 
 def copy_site(source: Path, target: Path) -> Path:

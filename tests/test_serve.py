@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from conftest import watched_preview
 
 from sitegen.build import build
 from sitegen.preview import Preview
@@ -51,18 +52,8 @@ class Log:
 @pytest.fixture
 def server(site: Path) -> Iterator[tuple[PreviewServer, Log]]:
     log = Log()
-    preview = PreviewServer(site, "127.0.0.1", 0, log)
-    preview.start()
-    stop = threading.Event()
-    watcher = threading.Thread(target=preview.watch, args=(stop,), daemon=True)
-    watcher.start()
-    try:
+    with watched_preview(site, log) as preview:
         yield preview, log
-    finally:
-        stop.set()
-        preview.close()
-        watcher.join(timeout=10)
-        assert not watcher.is_alive()
 
 
 def get(server: PreviewServer, path: str) -> tuple[int, str, dict[str, str]]:

@@ -32,7 +32,7 @@ from typing import Any, ClassVar, NoReturn
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import copy_repo_site
+from conftest import copy_repo_site, watched_preview
 
 from sitegen.serve import PreviewServer
 
@@ -324,14 +324,5 @@ def preview(tmp_path: Path) -> Iterator[tuple[PreviewServer, Path]]:
     """`sitegen serve` on a copy of the repository's site, watching it for saves, on a
     free port of 127.0.0.1: (the server, the site's root)."""
     root = copy_repo_site(tmp_path / "site")
-    server = PreviewServer(root, "127.0.0.1", 0, lambda message, end="\n": None)
-    server.start()
-    stop = threading.Event()
-    watcher = threading.Thread(target=server.watch, args=(stop,), daemon=True)
-    watcher.start()
-    try:
+    with watched_preview(root, lambda message, end="\n": None) as server:
         yield server, root
-    finally:
-        stop.set()
-        server.close()
-        watcher.join(timeout=10)
